@@ -1,0 +1,55 @@
+"""One Spark session for every job of a run, configured like a small Glue worker.
+
+Start-up (the JVM) is paid once; each Glue script then gets this session through
+`SparkContext()` / `SparkContext.getOrCreate()` (see shim.py).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from lakehouse.errors import LakehouseError
+from lakehouse.prereqs import java_problem
+
+DEFAULT_MASTER = "local[2]"
+
+
+def spark_conf(master: str | None = None) -> dict[str, str]:
+    warehouse = os.path.join(tempfile.gettempdir(), "stedi-spark-warehouse")
+    return {
+        "spark.master": master or os.environ.get("STEDI_SPARK_MASTER", DEFAULT_MASTER),
+        "spark.app.name": "stedi-lakehouse",
+        "spark.sql.session.timeZone": "UTC",
+        # Small data: a handful of shuffle partitions beats the default 200.
+        "spark.sql.shuffle.partitions": os.environ.get("STEDI_SHUFFLE_PARTITIONS", "4"),
+        "spark.default.parallelism": "4",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.warehouse.dir": warehouse,
+        "spark.driver.memory": os.environ.get("STEDI_DRIVER_MEMORY", "4g"),
+        "spark.sql.adaptive.enabled": "true",
+        "spark.sql.sources.partitionOverwriteMode": "dynamic",
+        "spark.driver.extraJavaOptions": "-Dderby.system.home="
+        + os.path.join(tempfile.gettempdir(), "stedi-derby")
+        + " -XX:+UseParallelGC -Xss4m",
+        "spark.python.worker.reuse": "true",
+    }
+
+
+def get_spark(master: str | None = None):
+    """The active session, or a new one configured by spark_conf()."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    problem = java_problem()
+    if problem:
+        raise LakehouseError(problem)
+    builder = SparkSession.builder
+    for key, value in spark_conf(master).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark

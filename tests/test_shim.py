@@ -1,0 +1,35 @@
+"""The awsglue shim swaps sys.modules entries in and restores them (sqlframe's pattern)."""
+
+import sys
+
+import pytest
+
+from lakehouse.shim import MODULES, glue_shim
+
+
+def test_awsglue_is_not_importable_outside_the_shim():
+    assert "awsglue" not in sys.modules
+    with pytest.raises(ModuleNotFoundError):
+        __import__("awsglue")
+
+
+def test_shim_installs_every_module_and_restores_previous_entries(monkeypatch):
+    sentinel = object()
+    monkeypatch.setitem(sys.modules, "awsglue.utils", sentinel)
+    with glue_shim():
+        for name, target in MODULES.items():
+            assert sys.modules[name] is sys.modules[target]
+    assert sys.modules["awsglue.utils"] is sentinel
+    assert "awsglue" not in sys.modules
+
+
+def test_spark_context_call_returns_the_running_context(spark):
+    import pyspark
+    from pyspark.context import SparkContext as original
+
+    with glue_shim():
+        from pyspark.context import SparkContext
+
+        assert SparkContext() is spark.sparkContext
+        assert SparkContext.getOrCreate() is spark.sparkContext
+    assert pyspark.context.SparkContext is original
