@@ -1,12 +1,30 @@
-"""`python -m lakehouse ingest` (placeholder: replaced by its owner)."""
+"""`python -m lakehouse ingest SRC_DIR [--lake DIR]`: landing files + landing tables."""
 
-from lakehouse.errors import LakehouseError
+from __future__ import annotations
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("ingest", help="(ingest: not built yet)")
+    parser = sub.add_parser(
+        "ingest",
+        help="copy SRC_DIR/<source>/landing/*.json into the lake and register the landing tables",
+        description="Make s3://stedi-lake-house/<source>/landing/ in the lake mirror "
+        "SRC_DIR/<source>/landing/ (idempotent), create customer_landing, accelerometer_landing "
+        "and step_trainer_landing in database stedi from sql/*.sql, and record the dataset "
+        "(with SRC_DIR/manifest.json's expected counts) in <lake>/_dataset.json.",
+    )
+    parser.add_argument("src", metavar="SRC_DIR")
+    parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    raise LakehouseError("'ingest' is not built yet")
+    from lakehouse.ingest import ingest
+    from lakehouse.lake import Lake
+
+    lake = Lake(args.lake)
+    report = ingest(args.src, lake)
+    print(f"ingested {report.dataset['name']} into {lake.root}")
+    for line in report.lines():
+        print(f"  {line}")
+    print(f"  tables: {', '.join(report.tables)}")
+    return 0

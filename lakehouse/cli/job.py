@@ -1,12 +1,51 @@
-"""`python -m lakehouse job` (placeholder: replaced by its owner)."""
+"""`python -m lakehouse job [--lake DIR] [--master URL] SCRIPT [GLUE_ARGS...]`.
 
-from lakehouse.errors import LakehouseError
+Runner options go before SCRIPT; everything after it is the script's sys.argv[1:],
+verbatim, as Glue passes job arguments (`--JOB_NAME x --job-bookmark-option ...`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lakehouse.errors import JobFailed, LakehouseError
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("job", help="(job: not built yet)")
+    parser = sub.add_parser(
+        "job",
+        help="run one Glue script unchanged against the local lake",
+        description="Run one Glue Studio-exported script unchanged. Options for the runner "
+        "come before SCRIPT; everything after SCRIPT is passed to the script as its Glue "
+        "job arguments. --JOB_NAME defaults to the script's file name.",
+    )
+    parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
+    parser.add_argument("--master", help="Spark master URL (default: local[2])")
+    parser.add_argument("script", metavar="SCRIPT", help="the exported Glue script (.py)")
+    parser.add_argument(
+        "glue_args",
+        metavar="GLUE_ARGS",
+        nargs=argparse.REMAINDER,
+        help="job arguments, e.g. --JOB_NAME x --job-bookmark-option job-bookmark-enable",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    raise LakehouseError("'job' is not built yet")
+    from lakehouse.lake import Lake
+    from lakehouse.runner import run_jobs, with_job_name
+    from lakehouse.spark import get_spark
+
+    script = Path(args.script)
+    if not script.is_file():
+        raise LakehouseError(f"script {script} does not exist; pass the path of a Glue .py script")
+    lake = Lake(args.lake)
+    spark = get_spark(args.master)
+    [result] = run_jobs([(script, with_job_name(script, args.glue_args))], lake, spark=spark)
+    if not result.ok:
+        if result.traceback:
+            print(result.traceback, file=sys.stderr, end="")
+        raise JobFailed(f"job {result.name} failed: {result.error}")
+    return 0

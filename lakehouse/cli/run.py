@@ -1,12 +1,49 @@
-"""`python -m lakehouse run` (placeholder: replaced by its owner)."""
+"""`python -m lakehouse run [--profile rubric|strict] [--lake DIR] [--master URL] [--no-validate]`."""
 
-from lakehouse.errors import LakehouseError
+from __future__ import annotations
+
+import sys
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("run", help="(run: not built yet)")
+    parser = sub.add_parser(
+        "run",
+        help="run a profile's five Glue Studio jobs in order, then validate the lake",
+        description="Run studio_jobs/<profile>/*.py unchanged, in dependency order, in one "
+        "Spark session; stop at the first failure (exit 1); then run `python -m "
+        "validation.run` on the lake unless --no-validate.",
+    )
+    parser.add_argument("--profile", choices=("rubric", "strict"), default="rubric")
+    parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
+    parser.add_argument("--master", help="Spark master URL (default: local[2])")
+    parser.add_argument("--no-validate", action="store_true", help="skip the validation report")
     parser.set_defaults(func=run)
 
 
+def run_and_report(profile: str, lake, master: str | None = None) -> None:
+    """Run the jobs; raise JobFailed (exit 1) with the first failing job's error."""
+    from lakehouse import pipeline
+    from lakehouse.errors import JobFailed
+    from lakehouse.spark import get_spark
+
+    pipeline.plan(profile)  # a missing profile or job fails before the JVM starts
+    pipeline.check_landing(lake)
+    results = pipeline.run_profile(profile, lake, spark=get_spark(master))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        if failed[0].traceback:
+            print(failed[0].traceback, file=sys.stderr, end="")
+        raise JobFailed(f"job {failed[0].name} failed: {failed[0].error}")
+
+
 def run(args) -> int:
-    raise LakehouseError("'run' is not built yet")
+    from lakehouse import pipeline
+    from lakehouse.lake import Lake
+
+    lake = Lake(args.lake)
+    run_and_report(args.profile, lake, args.master)
+    rows, _ = pipeline.counts_table(lake, args.profile)
+    print(pipeline.format_counts(rows))
+    if args.no_validate:
+        return 0
+    return pipeline.validate(lake, args.profile)

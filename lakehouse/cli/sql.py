@@ -1,12 +1,87 @@
-"""`python -m lakehouse sql` (placeholder: replaced by its owner)."""
+"""`python -m lakehouse sql "SELECT ..."`: query the local lake by its Glue table names.
+
+Tables are DuckDB views built from the local catalog (validation.engines.local),
+so `stedi.customer_trusted` and plain `customer_trusted` both work, exactly as
+the validation run and Athena see them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import json
+import sys
 
 from lakehouse.errors import LakehouseError
 
+FORMATS = ("table", "csv", "json")
+
 
 def register(sub) -> None:
-    parser = sub.add_parser("sql", help="(sql: not built yet)")
+    parser = sub.add_parser(
+        "sql",
+        help="run SQL on the local lake's Glue tables (DuckDB)",
+        description="Run a SQL query on the local lake. Table names are the Glue catalog's "
+        "(stedi.customer_trusted or customer_trusted).",
+    )
+    parser.add_argument("query", help='SQL text, e.g. "SELECT COUNT(*) FROM stedi.customer_trusted"')
+    parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE or ./lake)")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.set_defaults(func=run)
 
 
+def _jsonable(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def execute(query: str, lake_dir: str | None = None) -> tuple[list[str], list[tuple]]:
+    import duckdb
+
+    from lakehouse.lake import Lake
+    from validation.engines.local import connect_memory
+
+    con = connect_memory(Lake(lake_dir))
+    try:
+        cur = con.execute(query)
+    except duckdb.Error as exc:
+        raise LakehouseError(f"query failed: {str(exc).splitlines()[0]}") from exc
+    columns = [d[0] for d in cur.description] if cur.description else []
+    rows = cur.fetchall() if cur.description else []
+    con.close()
+    return columns, rows
+
+
+def render(columns, rows, fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        docs = [{c: _jsonable(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+        out.write(json.dumps(docs, indent=2) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for c in columns:
+            table.add_column(c)
+        for row in rows:
+            table.add_row(*("NULL" if v is None else str(v) for v in row))
+        console = Console(file=out) if out is not sys.stdout else Console()
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
+
+
 def run(args) -> int:
-    raise LakehouseError("'sql' is not built yet")
+    columns, rows = execute(args.query, args.lake)
+    render(columns, rows, args.format)
+    return 0

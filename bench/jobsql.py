@@ -1,0 +1,308 @@
+"""The SQL of the committed Glue Studio jobs, read out of the scripts and run elsewhere.
+
+Glue Studio scripts are plain Python: each SQL Query node is a module-level string
+(`SqlQuery0 = '''...'''`) passed to `sparkSqlQuery(glueContext, query=..., mapping={alias:
+frame})`, sources are `create_dynamic_frame.from_options(paths=[s3://...])` or
+`.from_catalog(table_name=...)`, and the sink names its catalog table in `setCatalogInfo`.
+`read_job` follows the frame that reaches `writeFrame` back through custom-code and
+SelectFromCollection nodes to the SQL and its inputs, without running the script.
+
+Two executors run the jobs of a profile, in order, over in-memory landing tables:
+- `run_duckdb` transpiles each query Spark -> DuckDB with sqlglot (milliseconds per job:
+  fast enough for property tests with hundreds of examples);
+- `run_spark` runs the very same query text on a SparkSession (the Glue engine), used to
+  check that the DuckDB reading agrees with Spark.
+Unsupported node kinds raise UnsupportedJob naming the node, rather than guessing.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+STUDIO_JOBS = REPO / "studio_jobs"
+JOB_ORDER = (
+    "customer_landing_to_trusted",
+    "accelerometer_landing_to_trusted",
+    "customer_trusted_to_curated",
+    "step_trainer_trusted",
+    "machine_learning_curated",
+)
+
+# Landing tables as the committed DDL (sql/*.sql) declares them.
+LANDING_COLUMNS: dict[str, dict[str, str]] = {
+    "customer_landing": {
+        "customerName": "string",
+        "email": "string",
+        "phone": "string",
+        "birthDay": "string",
+        "serialNumber": "string",
+        "registrationDate": "bigint",
+        "lastUpdateDate": "bigint",
+        "shareWithResearchAsOfDate": "bigint",
+        "shareWithPublicAsOfDate": "bigint",
+        "shareWithFriendsAsOfDate": "bigint",
+    },
+    "accelerometer_landing": {
+        "user": "string",
+        "timestamp": "bigint",
+        "x": "double",
+        "y": "double",
+        "z": "double",
+    },
+    "step_trainer_landing": {
+        "sensorReadingTime": "bigint",
+        "serialNumber": "string",
+        "distanceFromObject": "int",
+    },
+}
+
+
+@dataclass
+class Table:
+    """A job's output: column names (kept even when there are no rows) and rows."""
+
+    columns: list[str]
+    rows: list[dict]
+
+
+class UnsupportedJob(Exception):
+    """The script has a node this reader does not model."""
+
+
+@dataclass(frozen=True)
+class Source:
+    table: str  # the lake table the frame reads (landing tables by their S3 folder)
+
+
+@dataclass(frozen=True)
+class Query:
+    sql: str
+    mapping: tuple[tuple[str, Source | Query], ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    target: str
+    frame: Source | Query
+
+
+def _table_for_path(uri: str) -> str:
+    """s3://bucket/customer/landing/ -> customer_landing (the S3 layout of the brief)."""
+    parts = [p for p in uri.split("://", 1)[-1].split("/")[1:] if p]
+    if parts[-2:] == ["step_trainer", "curated"]:
+        return "machine_learning_curated"
+    return "_".join(parts[-2:])
+
+
+def _kw(call: ast.Call) -> dict[str, ast.AST]:
+    return {k.arg: k.value for k in call.keywords if k.arg}
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    names = []
+    while isinstance(func, ast.Attribute):
+        names.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        names.append(func.id)
+    return ".".join(reversed(names))
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.tree = ast.parse(path.read_text(), filename=str(path))
+        self.values: dict[str, ast.AST] = {}
+        self.functions: dict[str, ast.FunctionDef] = {}
+        self.target: str | None = None
+        self.written: ast.AST | None = None
+        for node in self.tree.body:
+            if isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = node
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                if isinstance(node.targets[0], ast.Name):
+                    self.values[node.targets[0].id] = node.value
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                call = node.value
+                name = _callee(call)
+                if name.endswith(".setCatalogInfo"):
+                    self.target = ast.literal_eval(_kw(call)["catalogTableName"])
+                elif name.endswith(".writeFrame"):
+                    self.written = call.args[0]
+                elif name.endswith("write_dynamic_frame.from_options"):
+                    kw = _kw(call)
+                    self.written = kw["frame"]
+                    self.target = _table_for_path(
+                        ast.literal_eval(kw["connection_options"])["path"]
+                    )
+
+    def frame(self, expr: ast.AST):
+        if isinstance(expr, ast.Name):
+            if expr.id not in self.values:
+                raise UnsupportedJob(f"{self.path.name}: {expr.id} is not assigned at module level")
+            return self.frame(self.values[expr.id])
+        if isinstance(expr, ast.Dict) and len(expr.values) == 1:
+            return self.frame(expr.values[0])  # a one-frame DynamicFrameCollection
+        if not isinstance(expr, ast.Call):
+            raise UnsupportedJob(f"{self.path.name}: cannot follow {ast.unparse(expr)[:60]}")
+        name, kw = _callee(expr), _kw(expr)
+        if name.endswith("create_dynamic_frame.from_options"):
+            paths = ast.literal_eval(kw["connection_options"])["paths"]
+            return Source(_table_for_path(paths[0]))
+        if name.endswith("create_dynamic_frame.from_catalog"):
+            return Source(ast.literal_eval(kw["table_name"]))
+        if name == "sparkSqlQuery":
+            query = kw["query"]
+            text = self.values[query.id] if isinstance(query, ast.Name) else query
+            mapping = tuple(
+                (ast.literal_eval(k), self.frame(v))
+                for k, v in zip(kw["mapping"].keys, kw["mapping"].values, strict=True)
+            )
+            return Query(ast.literal_eval(text), mapping)
+        if name == "SelectFromCollection.apply":
+            return self.frame(kw["dfc"])
+        if name == "DynamicFrameCollection":
+            return self.frame(expr.args[0])
+        if name in self.functions and self._passes_collection_through(self.functions[name]):
+            return self.frame(expr.args[1])
+        raise UnsupportedJob(f"{self.path.name}: node {name} is not modelled")
+
+    @staticmethod
+    def _passes_collection_through(func: ast.FunctionDef) -> bool:
+        """Custom code that only has side effects (e.g. purging S3) and returns its input."""
+        returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
+        param = func.args.args[1].arg if len(func.args.args) > 1 else None
+        return bool(returns) and all(
+            isinstance(r.value, ast.Name) and r.value.id == param for r in returns
+        )
+
+
+def read_job(path: str | Path) -> Job:
+    path = Path(path)
+    reader = _Reader(path)
+    if reader.target is None or reader.written is None:
+        raise UnsupportedJob(f"{path.name}: no catalog sink found")
+    return Job(path.stem, reader.target, reader.frame(reader.written))
+
+
+def read_profile(profile: str, root: Path = STUDIO_JOBS) -> list[Job]:
+    folder = root / profile
+    missing = [j for j in JOB_ORDER if not (folder / f"{j}.py").is_file()]
+    if missing:
+        raise FileNotFoundError(f"{folder} lacks {', '.join(missing)}")
+    return [read_job(folder / f"{j}.py") for j in JOB_ORDER]
+
+
+# -- DuckDB -------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def to_duckdb(sql: str) -> str:
+    import sqlglot
+
+    return sqlglot.transpile(sql, read="spark", write="duckdb")[0]
+
+
+def load_duckdb(con, tables: dict[str, list[dict]]) -> None:
+    """Create schema `lake` with the landing tables (columns per the DDL) filled with rows."""
+    import pyarrow as pa
+
+    kinds = {"string": pa.string(), "bigint": pa.int64(), "int": pa.int32(), "double": pa.float64()}
+    con.execute("CREATE SCHEMA IF NOT EXISTS lake")
+    for table, rows in tables.items():
+        columns = LANDING_COLUMNS[table]
+        arrow = pa.table(
+            {c: pa.array([r.get(c) for r in rows], type=kinds[t]) for c, t in columns.items()}
+        )
+        con.register("_landing_rows", arrow)
+        con.execute(f'CREATE OR REPLACE TABLE lake."{table}" AS SELECT * FROM _landing_rows')
+        con.unregister("_landing_rows")
+
+
+def _duck_frame(con, frame, counter: list[int]) -> str:
+    """Materialise a frame; returns the name of a relation in schema lake."""
+    if isinstance(frame, Source):
+        return frame.table
+    relations = [(alias, _duck_frame(con, inner, counter)) for alias, inner in frame.mapping]
+    for alias, relation in relations:
+        con.execute(f'CREATE OR REPLACE TEMP VIEW "{alias}" AS SELECT * FROM lake."{relation}"')
+    counter[0] += 1
+    name = f"_q{counter[0]}"
+    con.execute(f'CREATE OR REPLACE TABLE lake."{name}" AS {to_duckdb(frame.sql)}')
+    return name
+
+
+def run_duckdb(jobs: list[Job], tables: dict[str, list[dict]]) -> dict[str, Table]:
+    """Run the jobs in order over the landing rows; {table: rows} for every target table."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        load_duckdb(con, tables)
+        counter = [0]
+        out = {}
+        for job in jobs:
+            relation = _duck_frame(con, job.frame, counter)
+            con.execute(
+                f'CREATE OR REPLACE TABLE lake."{job.target}" AS SELECT * FROM lake."{relation}"'
+            )
+            cursor = con.execute(f'SELECT * FROM lake."{job.target}"')
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            out[job.target] = Table(names, rows)
+        return out
+    finally:
+        con.close()
+
+
+# -- Spark --------------------------------------------------------------------------
+
+
+def spark_schema(table: str):
+    from pyspark.sql import types as T
+
+    kinds = {
+        "string": T.StringType(),
+        "bigint": T.LongType(),
+        "int": T.IntegerType(),
+        "double": T.DoubleType(),
+    }
+    return T.StructType(
+        [T.StructField(c, kinds[t], True) for c, t in LANDING_COLUMNS[table].items()]
+    )
+
+
+def run_spark(spark, jobs: list[Job], tables: dict[str, list[dict]]) -> dict[str, Table]:
+    """The same jobs' SQL text on Spark, over DataFrames with the DDL's schema."""
+    frames = {}
+    for table, rows in tables.items():
+        columns = list(LANDING_COLUMNS[table])
+        frames[table] = spark.createDataFrame(
+            [tuple(r.get(c) for c in columns) for r in rows], spark_schema(table)
+        )
+
+    def build(frame):
+        if isinstance(frame, Source):
+            return frames[frame.table]
+        built = [(alias, build(inner)) for alias, inner in frame.mapping]
+        for alias, df in built:
+            df.createOrReplaceTempView(alias)
+        return spark.sql(frame.sql)
+
+    out = {}
+    try:
+        for job in jobs:
+            df = build(job.frame)
+            frames[job.target] = df
+            out[job.target] = Table(df.columns, [row.asDict() for row in df.collect()])
+    finally:
+        for job in jobs:
+            for alias, _ in getattr(job.frame, "mapping", ()):
+                spark.catalog.dropTempView(alias)
+    return out

@@ -1,0 +1,259 @@
+"""docs/benchmarks.md and docs/benchmarks.png from one benchmark run's results."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+GIB = 1024**3
+
+# What the five jobs cost on AWS Glue, for the table's last column.
+GLUE_MINUTES = 13
+GLUE_SOURCE = (
+    "about 13 minutes for the five jobs on AWS Glue (G.1X, 2 workers), as reported by the "
+    "maintainer of the Udacity STEDI project"
+)
+
+TARGETS = {
+    "shared_total_s": 20.0,
+    "scale100_total_s": 300.0,
+    "scale100_peak_gib": 6.0,
+    "growth_exponent": 1.0,
+}
+
+
+def _s(x) -> str:
+    return "-" if x is None else f"{x:,.1f} s"
+
+
+def _gib(x) -> str:
+    return "-" if x is None else f"{x / GIB:,.2f} GiB"
+
+
+def _n(x) -> str:
+    return "-" if x is None else f"{int(x):,}"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("met" if ok else "**missed**")
+
+
+def pipeline_seconds(run: dict) -> float | None:
+    """Wall time a user waits: the whole worker process (JVM start included)."""
+    return run.get("wall_seconds")
+
+
+def growth_exponent(results: dict) -> float | None:
+    """log(t100 / t10) / log(10): 1.0 is linear, above 1 grows faster than linear."""
+    scales = results.get("scales", {})
+    a, b = scales.get("10"), scales.get("100")
+    if not (a and b and a.get("ok") and b.get("ok")):
+        return None
+    ta, tb = a["run"]["phases"]["run"], b["run"]["phases"]["run"]
+    return math.log(tb / ta) / math.log(10)
+
+
+def targets_table(results: dict) -> list[str]:
+    shared = results.get("shared") or {}
+    s100 = (results.get("scales") or {}).get("100") or {}
+    growth = growth_exponent(results)
+    rows = [
+        (
+            "shared data: ingest + 5 rubric jobs + validation (wall, JVM start included)",
+            f"≤ {TARGETS['shared_total_s']:.0f} s",
+            _s(shared.get("wall_seconds")),
+            _verdict(
+                None
+                if not shared.get("ok")
+                else shared["wall_seconds"] <= TARGETS["shared_total_s"]
+            ),
+        ),
+        (
+            "100x: ingest + 5 rubric jobs (wall)",
+            f"≤ {TARGETS['scale100_total_s'] / 60:.0f} min",
+            _s(s100.get("wall_seconds")),
+            _verdict(
+                None if not s100.get("ok") else s100["wall_seconds"] <= TARGETS["scale100_total_s"]
+            ),
+        ),
+        (
+            "100x: peak RSS (Python + JVM)",
+            f"≤ {TARGETS['scale100_peak_gib']:.0f} GiB",
+            _gib(s100.get("peak_rss")),
+            _verdict(
+                None
+                if not s100.get("ok")
+                else s100["peak_rss"] <= TARGETS["scale100_peak_gib"] * GIB
+            ),
+        ),
+        (
+            "job time growth 10x -> 100x (exponent; 1 = linear)",
+            "≤ 1.0",
+            "-" if growth is None else f"{growth:.2f}",
+            _verdict(None if growth is None else growth <= TARGETS["growth_exponent"] + 0.05),
+        ),
+    ]
+    out = ["| target | goal | measured | verdict |", "|---|---|---|---|"]
+    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return out
+
+
+def runs_table(results: dict) -> list[str]:
+    out = [
+        "| data | accelerometer rows | wall | startup | ingest | 5 jobs | validation "
+        "| peak RSS | DuckDB floor | counts | measured |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    entries = []
+    if results.get("shared"):
+        entries.append(("shared STEDI data", results["shared"]))
+    for scale, entry in sorted((results.get("scales") or {}).items(), key=lambda kv: int(kv[0])):
+        entries.append((f"generated {scale}x", entry))
+    for label, e in entries:
+        run = e.get("run") or {}
+        phases = run.get("phases") or {}
+        floor = e.get("floor") or {}
+        counts = run.get("counts") or {}
+        expected = run.get("expected") or {}
+        match = (
+            "-"
+            if not expected
+            else ("match" if all(counts.get(t) == n for t, n in expected.items()) else "**differ**")
+        )
+        if not e.get("ok"):
+            match = f"**failed**: {e.get('error', '')[:80]}"
+        out.append(
+            f"| {label} | {_n(counts.get('accelerometer_landing'))} | {_s(e.get('wall_seconds'))} "
+            f"| {_s(phases.get('startup'))} | {_s(phases.get('ingest'))} | {_s(phases.get('run'))} "
+            f"| {_s(phases.get('validate'))} | {_gib(e.get('peak_rss'))} "
+            f"| {_s(floor.get('seconds'))} | {match} | {e.get('date', '-')} |"
+        )
+    return out
+
+
+def jobs_table(results: dict) -> list[str]:
+    out = [
+        "| data | job | seconds | rows read | rows written | rows read/s "
+        "| max plan-node rows | ÷ largest input |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    entries = []
+    if results.get("shared"):
+        entries.append(("shared", results["shared"]))
+    for scale, entry in sorted((results.get("scales") or {}).items(), key=lambda kv: int(kv[0])):
+        entries.append((f"{scale}x", entry))
+    for label, e in entries:
+        for job in (e.get("run") or {}).get("jobs", []):
+            seconds = job.get("seconds") or 0
+            rate = job["input_rows"] / seconds if seconds else None
+            biggest = job.get("max_input_table_rows") or 0
+            inter = job.get("max_intermediate_rows")
+            ratio = f"{inter / biggest:.2f}" if inter is not None and biggest else "-"
+            out.append(
+                f"| {label} | {job['name']} | {seconds:.2f} | {_n(job['input_rows'])} "
+                f"| {_n(job['rows_written'])} | {_n(rate)} | {_n(inter)} | {ratio} |"
+            )
+    return out
+
+
+def chart(results: dict, path: Path) -> bool:
+    """Wall time and peak RSS per data size, against linear growth. False if nothing to plot."""
+    points = []
+    for scale, e in sorted((results.get("scales") or {}).items(), key=lambda kv: int(kv[0])):
+        if e.get("ok"):
+            points.append((int(scale), e["run"]["phases"]["run"], e["wall_seconds"], e["peak_rss"]))
+    if not points:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    xs = [p[0] for p in points]
+    ax1.loglog(xs, [p[1] for p in points], "o-", label="5 rubric jobs")
+    ax1.loglog(xs, [p[2] for p in points], "s--", label="wall (startup + ingest + jobs)")
+    floor = [
+        (int(s), e["floor"]["seconds"])
+        for s, e in (results.get("scales") or {}).items()
+        if e.get("floor")
+    ]
+    if floor:
+        floor.sort()
+        ax1.loglog([f[0] for f in floor], [f[1] for f in floor], "^:", label="DuckDB floor")
+    base_x, base_t = points[0][0], points[0][1]
+    ax1.loglog(xs, [base_t * x / base_x for x in xs], color="grey", lw=0.8, label="linear")
+    ax1.axhline(TARGETS["scale100_total_s"], color="red", lw=0.8, ls="--", label="100x target")
+    ax1.set_xlabel("data size (x the STEDI export)")
+    ax1.set_ylabel("seconds")
+    ax1.legend(fontsize=8)
+    ax1.set_title("time")
+    ax2.plot(xs, [p[3] / GIB for p in points], "o-")
+    ax2.axhline(TARGETS["scale100_peak_gib"], color="red", lw=0.8, ls="--", label="target")
+    ax2.set_xscale("log")
+    ax2.set_xlabel("data size (x the STEDI export)")
+    ax2.set_ylabel("peak RSS, GiB (Python + JVM)")
+    ax2.set_title("memory")
+    ax2.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def write_markdown(results: dict, path: Path, png: Path | None) -> None:
+    env = results.get("environment", {})
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `python -m bench` (`make bench`); every figure below comes from the run",
+        f"of {results.get('date', '?')} on this machine: {env.get('cpus', '?')} CPUs, "
+        f"{env.get('memory_gib', '?')} GiB RAM, Python {env.get('python', '?')}, "
+        f"PySpark {env.get('pyspark', '?')}, DuckDB {env.get('duckdb', '?')}, "
+        f"Spark master `{env.get('master', '?')}`.",
+        "Each pipeline run is a fresh process (`bench/worker.py`): wall time includes Python",
+        "start-up and the Spark JVM; peak RSS is sampled every 50 ms over the whole process",
+        "tree (the JVM included). The DuckDB floor (`bench/duckdb_floor.py`) runs the same five",
+        "rubric queries over the same landing JSON in-process, in the same benchmark run.",
+        "",
+        "## Targets",
+        "",
+        *targets_table(results),
+        "",
+        f"On AWS Glue the same five jobs take {GLUE_SOURCE}. "
+        + (
+            f"The local run of the shared data takes {results['shared']['wall_seconds']:.0f} s, "
+            f"about {GLUE_MINUTES * 60 / results['shared']['wall_seconds']:.0f}x less."
+            if (results.get("shared") or {}).get("ok")
+            else ""
+        ),
+        "",
+        "## Runs",
+        "",
+        *runs_table(results),
+        "",
+        "`counts`: every table's row count equals the dataset's expected count (the graders'",
+        "numbers for the shared data, the generator's ground truth for generated data).",
+        "",
+        "## Jobs",
+        "",
+        "`max plan-node rows` is the largest row count any Spark plan node of the job produced",
+        "(scans, joins, aggregates), from Spark's SQL metrics; divided by the job's largest",
+        "input table it shows whether a join multiplied rows (about 1 or below: no blow-up).",
+        "",
+        *jobs_table(results),
+        "",
+    ]
+    if png is not None:
+        lines += [f"![time and memory by data size]({png.name})", ""]
+    if results.get("skipped"):
+        lines += ["## Not measured in this run", ""]
+        lines += [f"- {item}" for item in results["skipped"]]
+        lines.append("")
+    if results.get("notes"):
+        lines += ["## Notes", ""]
+        lines += [f"- {item}" for item in results["notes"]]
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))

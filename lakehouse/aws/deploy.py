@@ -1,0 +1,79 @@
+"""`aws deploy`: scripts to s3://B/scripts/, and each visual job created or updated in Glue.
+
+The job keeps its CodeGenConfigurationNodes and JobMode=VISUAL so it opens as a graph in Glue
+Studio. UpdateJob replaces the whole definition (fields left out reset to their defaults), so
+the update sends the complete JobUpdate built from the same file as the create.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lakehouse.aws.clients import Aws, error_code
+from lakehouse.aws.jobfile import JobSpec, file_to_api, load_jobs
+from lakehouse.aws.rewrite import bucket_of, rewrite_text, rewrite_value
+from lakehouse.errors import LakehouseError
+
+_ROLE_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+
+
+def check_role(role: str) -> str:
+    if not _ROLE_RE.match(role or ""):
+        raise LakehouseError(
+            f"--role {role!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>): "
+            "`python -m lakehouse aws setup --create-role` prints one"
+        )
+    return role
+
+
+def job_definition(spec: JobSpec, bucket: str, role: str) -> dict:
+    """CreateJob parameters for one job file, pointed at `bucket`."""
+    api = file_to_api(rewrite_value(spec.doc, bucket), where=str(spec.json_path))
+    api["Role"] = role
+    location = api.get("Command", {}).get("ScriptLocation", "")
+    if bucket_of(location) != bucket:
+        raise LakehouseError(
+            f"{spec.json_path}: command.scriptLocation {location!r} is not in the lake bucket; "
+            f"use s3://stedi-lake-house/scripts/{spec.name}.py"
+        )
+    return api
+
+
+def script_key(definition: dict) -> str:
+    return definition["Command"]["ScriptLocation"].split("/", 3)[3]
+
+
+def job_exists(aws: Aws, name: str) -> bool:
+    try:
+        aws.client("glue").get_job(JobName=name)
+        return True
+    except Exception as exc:
+        if error_code(exc) == "EntityNotFoundException":
+            return False
+        raise
+
+
+def deploy(aws: Aws, jobs_dir: Path, bucket: str, role: str) -> dict[str, str]:
+    """Upload every script and create or update every job; {job: "created"|"updated"}."""
+    check_role(role)
+    specs = load_jobs(jobs_dir)
+    definitions = [(spec, job_definition(spec, bucket, role)) for spec in specs]
+    s3, glue = aws.client("s3"), aws.client("glue")
+    done = {}
+    for spec, definition in definitions:
+        script = rewrite_text(spec.script, bucket)
+        s3.put_object(
+            Bucket=bucket,
+            Key=script_key(definition),
+            Body=script.encode("utf-8"),
+            ContentType="text/x-python",
+        )
+        if job_exists(aws, spec.name):
+            update = {k: v for k, v in definition.items() if k != "Name"}
+            glue.update_job(JobName=spec.name, JobUpdate=update)
+            done[spec.name] = "updated"
+        else:
+            glue.create_job(**definition)
+            done[spec.name] = "created"
+    return done

@@ -1,0 +1,199 @@
+"""`aws setup`: a private, encrypted bucket with the landing data, and the catalog the jobs read.
+
+The landing tables come from the same DDL the local catalog uses (sql/*.sql through
+crawler.table_input_from_ddl), with only the bucket in Location rewritten, so local and cloud
+tables cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lakehouse.aws import iam
+from lakehouse.aws.clients import Aws, error_code
+from lakehouse.aws.rewrite import rewrite_value
+from lakehouse.errors import LakehouseError
+
+REPO = Path(__file__).resolve().parents[2]
+SQL_DIR = REPO / "sql"
+LANDING_DIRS = ("customer/landing", "accelerometer/landing", "step_trainer/landing")
+PUBLIC_ACCESS_BLOCK = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+SSE_S3 = {
+    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}],
+}
+
+
+@dataclass
+class SetupReport:
+    bucket_created: bool = False
+    uploaded: list[str] = field(default_factory=list)
+    tables: dict[str, str] = field(default_factory=dict)  # name -> created|updated
+    role_arn: str | None = None
+    dataset: dict = field(default_factory=dict)
+
+
+def ensure_bucket(aws: Aws, bucket: str) -> bool:
+    """Create the bucket if missing; always make it private and encrypted. True if created."""
+    s3 = aws.client("s3")
+    created = False
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except Exception as exc:
+        code = error_code(exc)
+        if code == "403":
+            raise LakehouseError(
+                f"bucket {bucket} exists but is not yours (or you lack s3:ListBucket on it): "
+                "choose another --bucket name"
+            ) from exc
+        if code not in ("404", "NoSuchBucket"):
+            raise
+        params = {"Bucket": bucket}
+        if aws.region and aws.region != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": aws.region}
+        s3.create_bucket(**params)
+        created = True
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=PUBLIC_ACCESS_BLOCK)
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=SSE_S3)
+    return created
+
+
+def landing_files(root: Path) -> list[tuple[Path, str]]:
+    """(file, key) for every file under root/<area>/landing/, keys mirroring the lake layout."""
+    root = Path(root)
+    missing = [d for d in LANDING_DIRS if not (root / d).is_dir()]
+    if missing:
+        raise LakehouseError(
+            f"{root} has no {', '.join(missing)}/: pass --landing the folder that holds "
+            "customer/landing, accelerometer/landing and step_trainer/landing "
+            "(e.g. ../shared/data/stedi-udacity)"
+        )
+    out = []
+    for d in LANDING_DIRS:
+        for path in sorted((root / d).rglob("*")):
+            if path.is_file() and not path.name.startswith((".", "_")):
+                out.append((path, path.relative_to(root).as_posix()))
+    return out
+
+
+def upload_landing(aws: Aws, bucket: str, files: list[tuple[Path, str]]) -> list[str]:
+    """Upload the files, then delete landing objects they do not include: the bucket's landing
+    zone holds one dataset, never a mix of two setups (the expected counts would be wrong)."""
+    s3 = aws.client("s3")
+    keys = []
+    for path, key in files:
+        with path.open("rb") as body:
+            s3.put_object(Bucket=bucket, Key=key, Body=body)
+        keys.append(key)
+    uploaded = set(keys)
+    stale = []
+    for prefix in LANDING_DIRS:
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix + "/")
+        stale += [o["Key"] for page in pages for o in page.get("Contents", [])]
+    stale = [k for k in stale if k not in uploaded]
+    for start in range(0, len(stale), 1000):  # DeleteObjects takes at most 1000 keys
+        batch = [{"Key": k} for k in stale[start : start + 1000]]
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+    return keys
+
+
+DATASET_KEY = "_dataset.json"
+
+
+def dataset_info(root: Path) -> dict:
+    """The dataset's identity, as `ingest` records it locally (name, expected counts)."""
+    from lakehouse.ingest import dataset_identity
+
+    return dataset_identity(Path(root))
+
+
+@contextlib.contextmanager
+def generated_landing():
+    """No --landing: generate the sample with `python -m lakehouse generate` into a temp dir."""
+    from lakehouse.cli import main as cli_main
+
+    with tempfile.TemporaryDirectory(prefix="stedi-aws-landing-") as tmp:
+        out = Path(tmp) / "landing"
+        rc = cli_main(["generate", str(out)])
+        if rc != 0:
+            raise LakehouseError(
+                "could not generate the sample landing data; pass --landing DIR instead"
+            )
+        yield out
+
+
+def landing_table_inputs(sql_dir: Path, bucket: str, database: str) -> list[dict]:
+    """TableInputs of the *_landing tables from sql/*.sql, Location pointed at `bucket`."""
+    from lakehouse.crawler import table_input_from_ddl
+
+    inputs = []
+    for path in sorted(Path(sql_dir).glob("*.sql")):
+        # The DDL names its database; --database decides where the table goes.
+        _ddl_database, table_input = table_input_from_ddl(path.read_text())
+        if not table_input["Name"].endswith("_landing"):
+            continue
+        inputs.append(rewrite_value(table_input, bucket))
+    if not inputs:
+        raise LakehouseError(
+            f"no landing table DDL (CREATE EXTERNAL TABLE ..._landing) in {sql_dir}/*.sql"
+        )
+    return inputs
+
+
+def ensure_catalog(aws: Aws, database: str, table_inputs: list[dict]) -> dict[str, str]:
+    glue = aws.client("glue")
+    try:
+        glue.create_database(
+            DatabaseInput={"Name": database, "Description": "STEDI lakehouse (python -m lakehouse)"}
+        )
+    except Exception as exc:
+        if error_code(exc) != "AlreadyExistsException":
+            raise
+    done = {}
+    for table_input in table_inputs:
+        try:
+            glue.create_table(DatabaseName=database, TableInput=table_input)
+            done[table_input["Name"]] = "created"
+        except Exception as exc:
+            if error_code(exc) != "AlreadyExistsException":
+                raise
+            glue.update_table(DatabaseName=database, TableInput=table_input)
+            done[table_input["Name"]] = "updated"
+    return done
+
+
+def setup(
+    aws: Aws,
+    bucket: str,
+    landing: Path | None = None,
+    database: str = "stedi",
+    create_role: bool = False,
+    sql_dir: Path = SQL_DIR,
+) -> SetupReport:
+    report = SetupReport()
+    # Everything local is checked before the first call to AWS.
+    table_inputs = landing_table_inputs(sql_dir, bucket, database)
+    source = contextlib.nullcontext(Path(landing)) if landing else generated_landing()
+    with source as root:
+        files = landing_files(root)
+        report.bucket_created = ensure_bucket(aws, bucket)
+        report.uploaded = upload_landing(aws, bucket, files)
+        report.dataset = dataset_info(root)
+        aws.client("s3").put_object(
+            Bucket=bucket,
+            Key=DATASET_KEY,
+            Body=(json.dumps(report.dataset, indent=2) + "\n").encode(),
+            ContentType="application/json",
+        )
+    report.tables = ensure_catalog(aws, database, table_inputs)
+    if create_role:
+        report.role_arn = iam.create_role(aws, bucket, database)
+    return report

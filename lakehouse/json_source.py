@@ -1,0 +1,240 @@
+"""Read JSON the way a Glue DynamicFrame does, on plain Spark.
+
+Two things Spark's own JSON reader loses and Glue keeps:
+
+* which keys a record really had. A record without `shareWithResearchAsOfDate`
+  raises KeyError in a Glue Filter lambda, while an explicit `null` is None.
+  We keep, per record, the top-level schema fields it LACKS in a hidden column
+  (null when it has them all, so the common case costs nothing to carry).
+* choice types. When a top-level field holds a number in some records and a
+  string in others (or whole and fractional numbers), Glue types it
+  `choice`; Spark silently widens it to string (or double). One aggregate pass
+  with a second, differently typed parse finds these fields; a hidden per-record
+  kind column then lets resolveChoice split or project them.
+
+Limits: presence and choices are tracked for top-level fields only; choices are
+detected between numbers and strings and between long and double, not between
+struct/array/boolean and string (those stay Spark's widened string).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+ABSENT = "__glue_absent"
+KIND_PREFIX = "__glue_kind__"
+HIDDEN_PREFIX = "__glue_"
+CORRUPT = "_corrupt_record"
+
+_schema_cache: dict[tuple, tuple[T.StructType, dict[str, tuple[str, ...]]]] = {}
+
+
+def kind_column(name: str) -> str:
+    return KIND_PREFIX + name
+
+
+@dataclass
+class JsonRead:
+    df: DataFrame  # data columns + hidden columns
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _fingerprint(files: list[str]) -> tuple:
+    out = []
+    for f in files:
+        st = os.stat(f)
+        out.append((f, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _records(spark, files: list[str], multiline: bool, json_path: str | None) -> DataFrame:
+    """One JSON document per row in column `value`."""
+    text = spark.read.text(files, wholetext=multiline)
+    if json_path:
+        path = json_path.strip()
+        if path.endswith("[*]"):
+            prefix = path[: -len("[*]")]
+            arr = F.col("value") if prefix in ("$", "") else F.get_json_object("value", prefix)
+            return text.select(F.explode(F.from_json(arr, "array<string>")).alias("value"))
+        return text.select(F.get_json_object("value", path).alias("value")).where("value is not null")
+    if multiline:
+        # A multi-line file holds one object or an array of objects.
+        is_array = F.ltrim("value").startswith("[")
+        docs = F.when(is_array, F.from_json("value", "array<string>")).otherwise(F.array("value"))
+        return text.select(F.explode(docs).alias("value"))
+    return text.where(F.length("value") > 0)
+
+
+def _infer(spark, records: DataFrame, files, multiline, json_path) -> T.StructType:
+    if not multiline and not json_path:
+        return spark.read.json(files).schema
+    return infer_records(spark, records)
+
+
+def _detect_choices(records: DataFrame, schema: T.StructType) -> dict[str, tuple[str, ...]]:
+    """Top-level fields whose JSON values had more than one type, one aggregate pass.
+
+    Spark widens string+number to string and long+double to double. Parsing the
+    text again with string fields typed double (numbers survive) and double
+    fields typed long (whole numbers survive) shows which fields were widened.
+    """
+    probe_fields = []
+    for f in schema.fields:
+        if isinstance(f.dataType, T.StringType):
+            probe_fields.append(T.StructField(f.name, T.DoubleType()))
+        elif isinstance(f.dataType, T.DoubleType):
+            probe_fields.append(T.StructField(f.name, T.LongType()))
+    if not probe_fields:
+        return {}
+    probe = F.from_json("value", T.StructType(probe_fields)).alias("p")
+    counts = records.select(probe).agg(
+        *[F.count(F.col("p")[f.name]).alias(str(i)) for i, f in enumerate(probe_fields)]
+    )
+    row = counts.first()
+    choices: dict[str, tuple[str, ...]] = {}
+    number_in_string = []
+    for i, f in enumerate(probe_fields):
+        if not row[str(i)]:
+            continue
+        if isinstance(f.dataType, T.LongType):
+            choices[f.name] = ("double", "long")
+        else:
+            number_in_string.append(f.name)
+    if number_in_string:
+        # Rare: split the numbers found inside string fields into long and double.
+        as_long = T.StructType([T.StructField(n, T.LongType()) for n in number_in_string])
+        as_double = T.StructType([T.StructField(n, T.DoubleType()) for n in number_in_string])
+        parsed = records.select(
+            F.from_json("value", as_long).alias("l"), F.from_json("value", as_double).alias("d")
+        )
+        aggs = []
+        for n in number_in_string:
+            aggs.append(F.count(F.col("l")[n]).alias("l_" + n))
+            aggs.append(
+                F.count(F.when(F.col("l")[n].isNull() & F.col("d")[n].isNotNull(), 1)).alias("d_" + n)
+            )
+        split = parsed.agg(*aggs).first()
+        for n in number_in_string:
+            kinds = {"string"}
+            if split["l_" + n]:
+                kinds.add("long")
+            if split["d_" + n]:
+                kinds.add("double")
+            choices[n] = tuple(sorted(kinds))
+    return choices
+
+
+def _kind_expr(name: str, dtype: T.DataType, kinds: tuple[str, ...]) -> Column:
+    """Per-record type of a choice field, from a typed re-parse of the text."""
+    as_long = F.from_json("value", T.StructType([T.StructField(name, T.LongType())]))[name]
+    if isinstance(dtype, T.DoubleType):
+        return F.when(F.col("r")[name].isNull(), None).when(as_long.isNotNull(), "long").otherwise("double")
+    as_double = F.from_json("value", T.StructType([T.StructField(name, T.DoubleType())]))[name]
+    expr = F.when(F.col("r")[name].isNull(), None)
+    if "long" in kinds:
+        expr = expr.when(as_long.isNotNull(), "long")
+    if "double" in kinds:
+        expr = expr.when(as_double.isNotNull(), "double")
+    return expr.otherwise("string")
+
+
+def read_json(spark, files: list[str], multiline: bool = False, json_path: str | None = None) -> JsonRead:
+    records = _records(spark, files, multiline, json_path)
+    key = (_fingerprint(files), multiline, json_path)
+    cached = _schema_cache.get(key)
+    if cached is None:
+        schema = _first_seen_order(records, _infer(spark, records, files, multiline, json_path))
+        cached = (schema, _detect_choices(records, _data_schema(schema)))
+        _schema_cache[key] = cached
+    return parse_records(spark, records, *cached)
+
+
+def _first_seen_order(records: DataFrame, schema: T.StructType, sample: int = 100) -> T.StructType:
+    """Spark sorts inferred fields by name; Glue keeps the order keys first appear in."""
+    order: list[str] = []
+    for row in records.select(F.expr("json_object_keys(value)").alias("k")).limit(sample).collect():
+        for k in row["k"] or ():
+            if k not in order:
+                order.append(k)
+    rank = {k: i for i, k in enumerate(order)}
+    fields = sorted(schema.fields, key=lambda f: (rank.get(f.name, len(rank)), f.name))
+    return T.StructType(fields)
+
+
+def _data_schema(schema: T.StructType) -> T.StructType:
+    return T.StructType([f for f in schema.fields if f.name != CORRUPT])
+
+
+def infer_records(spark, records: DataFrame) -> T.StructType:
+    jvm = spark.sparkContext._jvm
+    strings = getattr(records._jdf, "as")(jvm.org.apache.spark.sql.Encoders.STRING())
+    jschema = spark._jsparkSession.read().json(strings).schema()
+    return T._parse_datatype_json_string(jschema.json())
+
+
+def parse_records(
+    spark,
+    records: DataFrame,
+    schema: T.StructType | None = None,
+    choices: dict[str, tuple[str, ...]] | None = None,
+) -> JsonRead:
+    """A frame from JSON documents in column `value` (schema and choices inferred if not given)."""
+    if schema is None:
+        schema = _first_seen_order(records, infer_records(spark, records))
+        choices = _detect_choices(records, _data_schema(schema))
+    choices = dict(choices or {})
+    data_schema = _data_schema(schema)
+    names = [f.name for f in data_schema.fields]
+    if not names:
+        return JsonRead(spark.createDataFrame([], T.StructType([])), {})
+
+    parsed = records.select("value", F.from_json("value", data_schema).alias("r"))
+    if CORRUPT in schema.fieldNames():
+        # Malformed lines (not a JSON object) are dropped, as Glue drops unparsable records.
+        parsed = parsed.where(F.expr("json_object_keys(value)").isNotNull())
+    # Only records with a null top-level value pay for the key listing.
+    all_set = F.lit(True)
+    for n in names:
+        all_set = all_set & F.col("r")[n].isNotNull()
+    missing = F.array_except(F.array(*[F.lit(n) for n in names]), F.expr("json_object_keys(value)"))
+    absent = F.when(all_set, None).otherwise(F.when(F.size(missing) > 0, missing))
+    cols = [F.col("r")[n].alias(n) for n in names] + [absent.alias(ABSENT)]
+    for n, kinds in choices.items():
+        cols.append(_kind_expr(n, data_schema[n].dataType, kinds).alias(kind_column(n)))
+    return JsonRead(parsed.select(*cols), choices)
+
+
+def clear_cache() -> None:
+    _schema_cache.clear()
+
+
+_HIDDEN_RE = re.compile(r"(^|/)[._][^/]*$")
+
+
+def list_files(paths: list[str], recurse: bool, exclusions: list[str] | None = None) -> list[str]:
+    """Files under local paths in a stable order; hidden/_metadata files skipped like Hadoop."""
+    import fnmatch
+
+    out: list[str] = []
+    for p in paths:
+        if os.path.isfile(p):
+            out.append(p)
+            continue
+        if not os.path.isdir(p):
+            continue
+        if recurse:
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                out.extend(os.path.join(root, n) for n in sorted(names))
+        else:
+            out.extend(os.path.join(p, n) for n in sorted(os.listdir(p)))
+    files = [f for f in out if os.path.isfile(f) and not _HIDDEN_RE.search(f)]
+    if exclusions:
+        files = [f for f in files if not any(fnmatch.fnmatch(f, pat) or fnmatch.fnmatch(os.path.basename(f), pat) for pat in exclusions)]
+    return list(dict.fromkeys(files))

@@ -1,0 +1,159 @@
+"""The STEDI pipeline: a profile's five committed Glue Studio jobs, in dependency order.
+
+Each job runs as Glue runs it (lakehouse.runner: the script unchanged, `--JOB_NAME <job>`
+plus the job's defaultArguments from its .json), all in one Spark session, stopping at the
+first failure. Counting what landed is done here with pyarrow straight from the files, not
+through Spark, so a count is evidence independent of the runtime that wrote the data.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from lakehouse.errors import LakehouseError
+from lakehouse.lake import DEFAULT_BUCKET, Lake
+
+REPO = Path(__file__).resolve().parents[1]
+STUDIO_JOBS = REPO / "studio_jobs"
+PROFILES = ("rubric", "strict")
+JOBS = (
+    "customer_landing_to_trusted",
+    "accelerometer_landing_to_trusted",
+    "customer_trusted_to_curated",
+    "step_trainer_trusted",
+    "machine_learning_curated",
+)
+# Where each table lives (the S3 layout every job and grader shares).
+LOCATIONS = {
+    "customer_landing": f"s3://{DEFAULT_BUCKET}/customer/landing/",
+    "accelerometer_landing": f"s3://{DEFAULT_BUCKET}/accelerometer/landing/",
+    "step_trainer_landing": f"s3://{DEFAULT_BUCKET}/step_trainer/landing/",
+    "customer_trusted": f"s3://{DEFAULT_BUCKET}/customer/trusted/",
+    "accelerometer_trusted": f"s3://{DEFAULT_BUCKET}/accelerometer/trusted/",
+    "customer_curated": f"s3://{DEFAULT_BUCKET}/customer/curated/",
+    "step_trainer_trusted": f"s3://{DEFAULT_BUCKET}/step_trainer/trusted/",
+    "machine_learning_curated": f"s3://{DEFAULT_BUCKET}/step_trainer/curated/",
+}
+TABLES = tuple(LOCATIONS)
+LANDING_TABLES = TABLES[:3]
+
+
+def profile_dir(profile: str, jobs_dir: Path | None = None) -> Path:
+    if profile not in PROFILES:
+        raise LakehouseError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
+    folder = (jobs_dir or STUDIO_JOBS) / profile
+    missing = [j for j in JOBS if not (folder / f"{j}.py").is_file()]
+    if missing:
+        raise LakehouseError(f"{folder} lacks {', '.join(missing)}.py; restore studio_jobs/")
+    return folder
+
+
+def job_argv(job_file: Path) -> list[str]:
+    """What Glue passes a job run: --JOB_NAME and the job's default arguments."""
+    argv = ["--JOB_NAME", job_file.stem]
+    if job_file.with_suffix(".json").is_file():
+        doc = json.loads(job_file.with_suffix(".json").read_text())
+        for key, value in (doc.get("defaultArguments") or {}).items():
+            argv += [key, str(value)]
+    return argv
+
+
+def plan(profile: str, jobs_dir: Path | None = None) -> list[tuple[Path, list[str]]]:
+    folder = profile_dir(profile, jobs_dir)
+    return [(folder / f"{job}.py", job_argv(folder / f"{job}.py")) for job in JOBS]
+
+
+def check_landing(lake: Lake) -> None:
+    for table in LANDING_TABLES:
+        folder = Path(lake.local_path(LOCATIONS[table]))
+        if not any(folder.glob("*.json")):
+            raise LakehouseError(
+                f"{table} has no files at {folder}; run `python -m lakehouse ingest DIR "
+                f"--lake {lake.root}` first"
+            )
+
+
+def run_profile(profile: str, lake: Lake, spark=None, display=None, jobs_dir=None):
+    """Run the profile's jobs in order (stop at the first failure); list of JobResult."""
+    from lakehouse.lock import lake_lock
+    from lakehouse.runner import run_jobs
+
+    jobs = plan(profile, jobs_dir)
+    check_landing(lake)
+    with lake_lock(lake, run_id=uuid.uuid4().hex[:12], command=f"run --profile {profile}"):
+        return run_jobs(jobs, lake, spark=spark, display=display, stop_on_failure=True)
+
+
+def count_rows(lake: Lake, table: str) -> int | None:
+    """Rows of a table read from its files (JSON lines or Parquet); None if it has none."""
+    folder = Path(lake.local_path(LOCATIONS[table]))
+    if not folder.is_dir():
+        return None
+    if table in LANDING_TABLES:
+        files = sorted(folder.glob("*.json"))
+        if not files:
+            return None
+        return sum(
+            sum(1 for line in f.open("rb") if line.strip()) for f in files
+        )
+    import pyarrow.dataset as ds
+
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+    ]
+    if not files:
+        return None
+    return ds.dataset([str(p) for p in files], format="parquet").count_rows()
+
+
+def table_counts(lake: Lake) -> dict[str, int | None]:
+    return {table: count_rows(lake, table) for table in TABLES}
+
+
+def expected_counts(lake: Lake, profile: str) -> dict[str, int] | None:
+    """The counts this lake's dataset should give: its _dataset.json, else expectations/."""
+    dataset_file = lake.root / "_dataset.json"
+    if not dataset_file.is_file():
+        return None
+    dataset = json.loads(dataset_file.read_text())
+    counts = (dataset.get("expected_counts") or {}).get(profile)
+    if counts:
+        return counts
+    recorded = REPO / "expectations" / "counts.json"
+    if recorded.is_file():
+        return json.loads(recorded.read_text()).get(dataset.get("name"), {}).get(profile)
+    return None
+
+
+def counts_table(lake: Lake, profile: str) -> tuple[list[tuple[str, int | None, int | None]], bool]:
+    """[(table, expected, actual)] and whether every expected count matches."""
+    expected = expected_counts(lake, profile) or {}
+    actual = table_counts(lake)
+    rows = [(t, expected.get(t), actual[t]) for t in TABLES]
+    ok = bool(expected) and all(e == a for _, e, a in rows if e is not None)
+    return rows, ok
+
+
+def format_counts(rows) -> str:
+    lines = [f"{'table':<26} {'expected':>9} {'actual':>9}"]
+    for table, expected, actual in rows:
+        mark = "" if expected is None else ("  ok" if expected == actual else "  MISMATCH")
+        lines.append(
+            f"{table:<26} {'' if expected is None else f'{expected:,}':>9} "
+            f"{'-' if actual is None else f'{actual:,}':>9}{mark}"
+        )
+    return "\n".join(lines)
+
+
+def validate(lake: Lake, profile: str) -> int:
+    """validation.run.main for this lake and profile; tolerate its absence with a notice."""
+    try:
+        from validation.run import main as validation_main
+    except ImportError as exc:
+        print(f"validation skipped: validation.run is not available ({exc})")
+        return 0
+    return int(validation_main(["--lake", str(lake.root), "--profile", profile]) or 0)

@@ -1,0 +1,192 @@
+"""Join, DropFields, SelectFields, RenameField, ApplyMapping and Union, as on Glue.
+
+Pinned Glue behaviour (AWS Glue developer guide, "Join class", "DropFields class",
+"ApplyMapping class", "RenameField class", DynamicFrame.union):
+- Join is an inner equality join that keeps BOTH key columns; a frame2 field whose
+  name frame1 already has comes out as `.name`, so Glue Studio's generated
+  DropFields(paths=["`.serialNumber`"]) works;
+- names holding dots are back-ticked in paths;
+- ApplyMapping returns ONLY the mapped fields, cast to the target types;
+- Union matches fields by name; a field one side lacks is absent in its records.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+BUCKET = "stedi-lake-house"
+
+
+@pytest.fixture
+def glue(spark, lake):
+    from lakehouse.awsglue.context import GlueContext
+    from lakehouse.lake import using
+
+    with using(lake):
+        yield GlueContext(spark.sparkContext)
+
+
+@pytest.fixture
+def put_json(glue, lake):
+    def make(name, *records):
+        path = lake.root / BUCKET / name / "part.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        return glue.create_dynamic_frame.from_options(
+            connection_type="s3", format="json", connection_options={"paths": [f"s3://{BUCKET}/{name}/"]}
+        )
+
+    return make
+
+
+@pytest.fixture
+def step_and_customers(put_json):
+    steps = put_json(
+        "step",
+        {"sensorReadingTime": 1, "serialNumber": "s1", "distanceFromObject": 200},
+        {"sensorReadingTime": 2, "serialNumber": "s2", "distanceFromObject": 210},
+        {"sensorReadingTime": 3, "serialNumber": "nobody", "distanceFromObject": 220},
+    )
+    customers = put_json(
+        "cust",
+        {"serialNumber": "s1", "email": "a@x", "shareWithResearchAsOfDate": 5},
+        {"serialNumber": "s2", "email": "b@x"},
+    )
+    return steps, customers
+
+
+def test_join_keeps_both_keys_and_dot_prefixes_frame2_duplicates(step_and_customers):
+    from lakehouse.awsglue.transforms import Join
+
+    steps, customers = step_and_customers
+    joined = Join.apply(frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"])
+    assert joined.toDF().columns == [
+        "sensorReadingTime",
+        "serialNumber",
+        "distanceFromObject",
+        ".serialNumber",
+        "email",
+        "shareWithResearchAsOfDate",
+    ]
+    assert joined.count() == 2  # inner: "nobody" has no customer
+
+
+def test_generated_dropfields_removes_the_dotted_join_duplicate(step_and_customers):
+    from lakehouse.awsglue.transforms import DropFields, Join
+
+    steps, customers = step_and_customers
+    joined = Join.apply(frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"])
+    dropped = DropFields.apply(frame=joined, paths=["`.serialNumber`", "email", "shareWithResearchAsOfDate"])
+    assert dropped.toDF().columns == ["sensorReadingTime", "serialNumber", "distanceFromObject"]
+
+
+def test_join_keeps_key_presence_from_both_sides(step_and_customers):
+    steps, customers = step_and_customers
+    joined = steps.join(["serialNumber"], ["serialNumber"], customers)
+    kept = joined.filter(lambda r: r["shareWithResearchAsOfDate"] is not None or True)
+    assert {r["serialNumber"] for r in kept.records()} == {"s1"}
+
+
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        (["email"], ["serialNumber", "shareWithResearchAsOfDate"]),
+        (["`email`", "nope"], ["serialNumber", "shareWithResearchAsOfDate"]),
+        (["EMAIL"], ["serialNumber", "shareWithResearchAsOfDate"]),  # Glue matches case-insensitively
+    ],
+)
+def test_drop_fields(step_and_customers, paths, expected):
+    _, customers = step_and_customers
+    assert customers.drop_fields(paths).toDF().columns == expected
+
+
+def test_select_fields_keeps_only_the_named_fields_in_their_order(step_and_customers):
+    from lakehouse.awsglue.transforms import SelectFields
+
+    _, customers = step_and_customers
+    out = SelectFields.apply(frame=customers, paths=["email", "serialNumber"])
+    assert out.toDF().columns == ["email", "serialNumber"]
+    assert {"serialNumber": "s2", "email": "b@x"} in out.records()
+
+
+def test_nested_paths_in_select_and_drop(glue, put_json):
+    frame = put_json("nested", {"id": 1, "a": {"b": 1, "c": 2}, "x.y": 3})
+    assert frame.select_fields(["a.b"]).records() == [{"a": {"b": 1}}]
+    assert frame.drop_fields(["a.c", "`x.y`"]).records() == [{"id": 1, "a": {"b": 1}}]
+
+
+def test_rename_field_carries_key_presence(step_and_customers):
+    from lakehouse.awsglue.transforms import RenameField
+
+    _, customers = step_and_customers
+    out = RenameField.apply(frame=customers, old_name="shareWithResearchAsOfDate", new_name="consent")
+    assert out.toDF().columns == ["serialNumber", "email", "consent"]
+    assert out.filter(lambda r: r["consent"] == 5 or True).count() == 1  # b@x lacks the key
+
+
+def test_apply_mapping_returns_only_mapped_fields_cast_to_target_types(step_and_customers):
+    from lakehouse.awsglue.transforms import ApplyMapping, Join
+
+    steps, customers = step_and_customers
+    joined = Join.apply(frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"])
+    out = ApplyMapping.apply(
+        frame=joined,
+        mappings=[
+            ("sensorReadingTime", "long", "sensorreadingtime", "string"),
+            ("`.serialNumber`", "string", "right_serial", "string"),
+            ("distanceFromObject", "long", "distance", "double"),
+        ],
+        transformation_ctx="mapping",
+    )
+    df = out.toDF()
+    assert df.columns == ["sensorreadingtime", "right_serial", "distance"]
+    assert dict(df.dtypes) == {"sensorreadingtime": "string", "right_serial": "string", "distance": "double"}
+    assert sorted(r["right_serial"] for r in out.records()) == ["s1", "s2"]
+
+
+def test_apply_mapping_to_nested_target_and_missing_source(step_and_customers):
+    _, customers = step_and_customers
+    out = customers.apply_mapping(
+        [("email", "string", "contact.email", "string"), ("shareWithResearchAsOfDate", "long", "consent", "long"), ("ghost", "string", "ghost", "string")]
+    )
+    records = {r["contact"]["email"]: r for r in out.records()}
+    assert records["a@x"] == {"contact": {"email": "a@x"}, "consent": 5}
+    assert records["b@x"] == {"contact": {"email": "b@x"}}  # absent source -> absent target
+
+
+@pytest.mark.parametrize("use_transform", [True, False])
+def test_union_matches_fields_by_name_and_missing_fields_are_absent(put_json, use_transform):
+    from lakehouse.awsglue.transforms import Union
+
+    a = put_json("ua", {"id": 1, "email": "a@x"})
+    b = put_json("ub", {"email": "b@x", "extra": True})
+    out = Union.apply(frame1=a, frame2=b) if use_transform else a.union(b)
+    assert out.toDF().columns == ["id", "email", "extra"]
+    assert sorted(out.toJSON()) == sorted([json.dumps({"id": 1, "email": "a@x"}), json.dumps({"email": "b@x", "extra": True})])
+    assert out.filter(lambda r: r["extra"] is None).count() == 0  # absent, not null
+
+
+def test_collection_and_select_from_collection(step_and_customers, glue):
+    from lakehouse.awsglue import DynamicFrameCollection
+    from lakehouse.awsglue.transforms import SelectFromCollection
+
+    steps, customers = step_and_customers
+    dfc = DynamicFrameCollection({"steps": steps, "customers": customers}, glue)
+    assert SelectFromCollection.apply(dfc=dfc, key=list(dfc.keys())[1]) is customers
+    assert dfc.select("missing").count() == 0
+    assert len(dfc.map(lambda f, ctx: f.drop_fields(["serialNumber"]))) == 2
+
+
+def test_drop_null_fields_drops_fields_null_in_every_record(put_json):
+    from lakehouse.awsglue.transforms import DropNullFields
+
+    frame = put_json("nulls", {"id": 1, "empty": None, "some": None}, {"id": 2, "some": 3})
+    assert DropNullFields.apply(frame=frame).toDF().columns == ["id", "some"]
+
+
+def test_repartition_and_coalesce_keep_records(step_and_customers):
+    steps, _ = step_and_customers
+    assert steps.repartition(3).getNumPartitions() == 3
+    assert steps.coalesce(1).count() == 3

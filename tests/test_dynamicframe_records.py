@@ -1,0 +1,155 @@
+"""Filter and Map work on DynamicRecords: dicts holding only the keys a record has.
+
+Pinned Glue behaviour (awsglue Python library, DynamicFrame.filter / map; AWS Glue
+developer guide, "Filter class" and "Map class"):
+- a record read from JSON that LACKS a key raises KeyError when indexed; an explicit
+  JSON null reads as None;
+- a KeyError, ValueError or TypeError raised by the filter function drops the record
+  (Glue's filter wrapper returns False for exactly these); any other exception makes
+  the record an error record (errorsAsDynamicFrame / stageErrorsCount);
+- Map's function gets and returns a dict; None or an exception makes an error record.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+BUCKET = "stedi-lake-house"
+
+
+@pytest.fixture
+def glue(spark, lake):
+    from lakehouse.awsglue.context import GlueContext
+    from lakehouse.lake import using
+
+    with using(lake):
+        yield GlueContext(spark.sparkContext)
+
+
+def json_frame(glue, lake, *records):
+    path = lake.root / BUCKET / "landing" / "part.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="json",
+        connection_options={"paths": [f"s3://{BUCKET}/landing/"], "recurse": True},
+        format_options={"multiLine": "false"},
+        transformation_ctx="landing",
+    )
+
+
+CUSTOMERS = [
+    {"email": "consented@x", "shareWithResearchAsOfDate": 1655564376361},
+    {"email": "explicit-null@x", "shareWithResearchAsOfDate": None},
+    {"email": "no-key@x"},
+    {"email": "zero@x", "shareWithResearchAsOfDate": 0},
+]
+
+
+@pytest.mark.parametrize(
+    ("predicate", "kept"),
+    [
+        # The STEDI trap: indexing a missing key raises KeyError -> dropped; null != 0 -> kept.
+        (lambda row: not (row["shareWithResearchAsOfDate"] == 0), {"consented@x", "explicit-null@x"}),
+        (lambda row: row["shareWithResearchAsOfDate"] is not None, {"consented@x", "zero@x"}),
+        (lambda row: row.get("shareWithResearchAsOfDate") is None, {"explicit-null@x", "no-key@x"}),
+        (lambda row: "shareWithResearchAsOfDate" in row, {"consented@x", "explicit-null@x", "zero@x"}),
+        # TypeError (None > 0) drops the null record as well as the missing one.
+        (lambda row: row["shareWithResearchAsOfDate"] > 0, {"consented@x"}),
+    ],
+)
+def test_filter_sees_missing_keys_as_keyerror_and_json_null_as_none(glue, lake, predicate, kept):
+    from lakehouse.awsglue.transforms import Filter
+
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    out = Filter.apply(frame=frame, f=predicate, transformation_ctx="filter")
+    assert {r["email"] for r in out.records()} == kept
+    assert out.stageErrorsCount() == 0
+
+
+@pytest.mark.parametrize("exc", [KeyError, ValueError, TypeError])
+def test_filter_drops_records_whose_function_raises_key_value_or_type_error(glue, lake, exc):
+    frame = json_frame(glue, lake, *CUSTOMERS)
+
+    def f(row):
+        if row["email"].startswith("zero"):
+            raise exc("boom")
+        return True
+
+    out = frame.filter(f)
+    assert "zero@x" not in {r["email"] for r in out.records()}
+    assert out.count() == 3 and out.errorsCount() == 0
+
+
+def test_filter_turns_other_exceptions_into_error_records(glue, lake):
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    out = frame.filter(lambda row: 1 / len(row) > 0.6)  # one-key record -> 1.0; others 0.5 ; no error
+    assert out.count() == 1
+    bad = frame.filter(lambda row: 1 / 0)
+    assert bad.count() == 0
+    assert bad.stageErrorsCount() == len(CUSTOMERS)
+    errors = bad.errorsAsDynamicFrame().toDF().collect()
+    assert {json.loads(e["record"])["email"] for e in errors} == {c["email"] for c in CUSTOMERS}
+    assert all("ZeroDivisionError" in e["errorMessage"] for e in errors)
+
+
+def test_filter_records_are_dicts_of_present_keys(glue, lake):
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    seen = frame.filter(lambda row: isinstance(row, dict) and set(row) <= {"email", "shareWithResearchAsOfDate"})
+    assert seen.count() == len(CUSTOMERS)
+
+
+def test_filter_on_a_dataframe_frame_sees_every_column(glue, spark):
+    from lakehouse.awsglue import DynamicFrame
+
+    df = spark.createDataFrame([("a", None), ("b", 1)], "email string, share long")
+    frame = DynamicFrame.fromDF(df, glue, "df")
+    assert frame.filter(lambda r: r["share"] is None).count() == 1
+
+
+def test_map_gets_and_returns_dicts_and_infers_the_new_schema(glue, lake):
+    from lakehouse.awsglue.transforms import Map
+
+    frame = json_frame(glue, lake, *CUSTOMERS)
+
+    def consent(rec):
+        rec["consented"] = bool(rec.get("shareWithResearchAsOfDate"))
+        rec["domain"] = rec["email"].split("@")[1]
+        return rec
+
+    out = Map.apply(frame=frame, f=consent, transformation_ctx="map")
+    assert out.toDF().columns == ["email", "shareWithResearchAsOfDate", "consented", "domain"]
+    by_email = {r["email"]: r for r in out.records()}
+    assert by_email["consented@x"]["consented"] is True
+    assert by_email["no-key@x"] == {"email": "no-key@x", "consented": False, "domain": "x"}
+
+
+@pytest.mark.parametrize(
+    ("f", "message"),
+    [(lambda rec: None, "returned None"), (lambda rec: rec["missing"], "KeyError")],
+)
+def test_map_failures_become_error_records(glue, lake, f, message):
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    out = frame.map(f)
+    assert out.count() == 0
+    assert out.stageErrorsCount() == len(CUSTOMERS)
+    assert message in out.errorsAsDynamicFrame().toDF().first()["errorMessage"]
+
+
+def test_error_records_are_counted_through_later_stages(glue, lake):
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    bad = frame.filter(lambda row: 1 / 0 if row["email"].startswith("zero") else True)
+    later = bad.drop_fields(["email"])
+    assert later.stageErrorsCount() == 0
+    assert later.errorsCount() == 1
+
+
+def test_stage_threshold_fails_the_transform_when_exceeded(glue, lake):
+    from lakehouse.errors import LakehouseError
+
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    with pytest.raises(LakehouseError, match="stageThreshold"):
+        frame.filter(lambda row: 1 / 0, stageThreshold=1)

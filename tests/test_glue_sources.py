@@ -1,0 +1,168 @@
+"""GlueContext sources: S3 JSON/Parquet/CSV by path, and catalog tables by Location.
+
+Pinned Glue behaviour (AWS Glue developer guide, "Format options for ETL inputs and
+outputs" / "DynamicFrame class" / "GlueContext class"):
+- from_options reads the files under `paths`; subfolders only with "recurse": True;
+- JSON format_options "multiLine" and "jsonPath" pick the records;
+- a record keeps only the keys it had (a missing key is absent, not null);
+- frames read from S3 keep the source's column case; catalog reads give lower-case names.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+BUCKET = "stedi-lake-house"
+
+
+@pytest.fixture
+def glue(spark, lake):
+    from lakehouse.awsglue.context import GlueContext
+    from lakehouse.lake import using
+
+    with using(lake):
+        yield GlueContext(spark.sparkContext)
+
+
+def put(lake, key: str, text: str):
+    path = lake.root / BUCKET / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def lines(*records) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+
+
+def read_json(glue, prefix="landing/", recurse=True, **format_options):
+    return glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="json",
+        connection_options={"paths": [f"s3://{BUCKET}/{prefix}"], "recurse": recurse},
+        format_options=format_options,
+        transformation_ctx="src",
+    )
+
+
+def test_json_records_keep_only_the_keys_they_had(glue, lake):
+    put(lake, "landing/a.json", lines({"id": 1, "share": 5}, {"id": 2, "share": None}, {"id": 3}))
+    frame = read_json(glue)
+    records = sorted(frame.records(), key=lambda r: r["id"])
+    assert records == [{"id": 1, "share": 5}, {"id": 2, "share": None}, {"id": 3}]
+    assert "share" not in records[2]
+
+
+def test_todf_hides_bookkeeping_columns_and_keeps_source_case(glue, lake):
+    put(lake, "landing/a.json", lines({"customerName": "A", "shareWithResearchAsOfDate": 1}, {"customerName": "B"}))
+    df = read_json(glue).toDF()
+    assert df.columns == ["customerName", "shareWithResearchAsOfDate"]
+    assert df.count() == 2
+
+
+def test_field_order_follows_the_records_not_the_alphabet(glue, lake):
+    put(lake, "landing/a.json", lines({"zeta": 1, "alpha": 2, "mid": 3}))
+    assert read_json(glue).toDF().columns == ["zeta", "alpha", "mid"]
+
+
+@pytest.mark.parametrize(("recurse", "expected"), [(True, 2), (False, 1)])
+def test_recurse_controls_whether_subfolders_are_read(glue, lake, recurse, expected):
+    put(lake, "landing/top.json", lines({"id": 1}))
+    put(lake, "landing/sub/deeper.json", lines({"id": 2}))
+    assert read_json(glue, recurse=recurse).count() == expected
+
+
+@pytest.mark.parametrize("multiline", ["true", True])
+def test_multiline_json_reads_one_document_or_an_array_per_file(glue, lake, multiline):
+    put(lake, "landing/one.json", '{\n  "id": 1,\n  "name": "x"\n}\n')
+    put(lake, "landing/many.json", '[\n {"id": 2},\n {"id": 3, "name": null}\n]\n')
+    frame = read_json(glue, multiLine=multiline)
+    assert sorted(map(json.dumps, frame.records())) == sorted(
+        map(json.dumps, [{"id": 1, "name": "x"}, {"id": 2}, {"id": 3, "name": None}])
+    )
+
+
+def test_json_path_selects_records_nested_in_an_outer_object(glue, lake):
+    put(lake, "landing/wrapped.json", '{"meta": 1, "records": [{"id": 1}, {"id": 2}]}\n')
+    frame = read_json(glue, multiLine="true", jsonPath="$.records[*]")
+    assert sorted(r["id"] for r in frame.records()) == [1, 2]
+
+
+def test_missing_prefix_reads_as_an_empty_frame(glue):
+    frame = read_json(glue, prefix="nothing/here/")
+    assert frame.count() == 0
+
+
+def test_malformed_lines_are_not_records(glue, lake):
+    put(lake, "landing/a.json", lines({"id": 1}, "this is not json", {"id": 2}))
+    assert sorted(r["id"] for r in read_json(glue).records()) == [1, 2]
+
+
+def test_parquet_and_csv_sources(glue, lake, spark):
+    spark.createDataFrame([(1, "a"), (2, "b")], "id long, Name string").write.parquet(
+        str(lake.root / BUCKET / "pq")
+    )
+    put(lake, "csv/a.csv", "id,Name\n1,a\n2,b\n")
+    pq = glue.create_dynamic_frame.from_options(
+        connection_type="s3", format="parquet", connection_options={"paths": [f"s3://{BUCKET}/pq/"]}
+    )
+    csv = glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="csv",
+        connection_options={"paths": [f"s3://{BUCKET}/csv/"]},
+        format_options={"withHeader": True, "separator": ","},
+    )
+    for frame in (pq, csv):
+        assert frame.toDF().columns == ["id", "Name"]
+        assert sorted(r["Name"] for r in frame.records()) == ["a", "b"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "parquet"])
+def test_catalog_reads_use_location_and_format_with_lower_case_names(glue, lake, spark, fmt):
+    from lakehouse.catalog import Catalog, make_table_input
+
+    location = f"s3://{BUCKET}/tables/{fmt}/"
+    local = lake.local_path(location)
+    if fmt == "json":
+        put(lake, f"tables/{fmt}/a.json", lines({"serialNumber": "s1", "shareWithResearchAsOfDate": 5}, {"serialNumber": "s2"}))
+    else:
+        spark.createDataFrame([("s1", 5), ("s2", None)], "serialNumber string, shareWithResearchAsOfDate long").write.parquet(local)
+    Catalog(lake).upsert_table(
+        "stedi",
+        make_table_input("t", location, [("serialnumber", "string"), ("sharewithresearchasofdate", "bigint")], fmt),
+    )
+    frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="t", transformation_ctx="cat")
+    assert frame.toDF().columns == ["serialnumber", "sharewithresearchasofdate"]
+    assert frame.count() == 2
+    if fmt == "json":  # key presence survives the renaming
+        assert {"serialnumber": "s2"} in frame.records()
+
+
+def test_catalog_read_of_an_empty_location_has_the_catalog_columns(glue, lake):
+    from lakehouse.catalog import Catalog, make_table_input
+
+    Catalog(lake).upsert_table(
+        "stedi", make_table_input("empty", f"s3://{BUCKET}/empty/", [("a", "bigint"), ("b", "string")], "parquet")
+    )
+    frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="empty")
+    assert frame.toDF().columns == ["a", "b"] and frame.count() == 0
+
+
+def test_source_files_pass_through_bookmarks(glue, lake, monkeypatch):
+    """Sources ask lakehouse.bookmarks.select_files which files they may read."""
+    from lakehouse import bookmarks
+
+    put(lake, "landing/old.json", lines({"id": 1}))
+    put(lake, "landing/new.json", lines({"id": 2}))
+    seen = {}
+
+    def select(ctx, files):
+        seen[ctx] = list(files)
+        return [f for f in files if f.endswith("new.json")]
+
+    monkeypatch.setattr(bookmarks, "select_files", select)
+    frame = read_json(glue)
+    assert [r["id"] for r in frame.records()] == [2]
+    assert len(seen["src"]) == 2

@@ -1,0 +1,194 @@
+"""The notebooks run top to bottom on real lakes, in a kernel of the project's own Python."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from lakehouse.errors import LakehouseError
+from lakehouse.lake import Lake
+from validation import explore, minilake
+from validation.engines.local import LocalEngine
+from validation.report_view import failures_frame, find_report, tables_frame
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+KERNEL = "python3"
+
+
+def execute(path_or_nb, env: dict[str, str], monkeypatch, timeout: int = 240):
+    """Run a notebook with nbclient in the `python3` kernel; return the executed notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    nb = path_or_nb if not isinstance(path_or_nb, Path) else nbformat.read(path_or_nb, as_version=4)
+    client = NotebookClient(
+        nb, kernel_name=KERNEL, timeout=timeout, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    client.execute()
+    return nb
+
+
+def outputs(nb, kind: str) -> list:
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if kind == "stream" and out.get("output_type") == "stream":
+                found.append(out["text"])
+            elif kind in out.get("data", {}):
+                found.append(out["data"][kind])
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_committed_notebooks_carry_no_outputs(path):
+    """Notebooks are committed stripped: outputs would hold data of a particular lake."""
+    doc = json.loads(path.read_text())
+    assert doc["metadata"]["kernelspec"]["name"] == KERNEL
+    for cell in doc["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_the_python3_kernel_is_this_virtualenvs_python(monkeypatch):
+    """nbclient's `python3` kernelspec must start the venv's interpreter, or imports differ."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell("import sys; print(sys.prefix)")])
+    done = execute(nb, {}, monkeypatch, timeout=60)
+    assert outputs(done, "stream")[0].strip() == sys.prefix
+    nbformat.validate(done)
+
+
+# -- the helpers the notebooks call, on a tiny lake --------------------------------------
+@pytest.fixture
+def mini_rubric(tmp_path) -> Lake:
+    lake = Lake(tmp_path / "mini")
+    minilake.build(lake, "rubric")
+    return lake
+
+
+def test_the_timestamp_only_join_is_seen_pairing_two_customers(mini_rubric):
+    """A machine_learning_curated row whose accelerometer user does not own the step trainer
+    counts as 'different customers' (the rubric join's cross-customer pairs)."""
+    with LocalEngine(mini_rubric) as engine:
+        before = explore.rubric_pairs(engine).set_index("pairing")["rows"].to_dict()
+        _, rows = engine.query("SELECT * FROM machine_learning_curated ORDER BY sensorReadingTime")
+        columns = [c for c, _ in minilake.ML_COLUMNS["rubric"]]
+    stranger = dict(zip(columns, rows[0], strict=True))
+    stranger["user"] = "Test1.Person@test.com"  # Test0's step trainer, Test1's accelerometer
+    planted = [dict(zip(columns, r, strict=True)) for r in rows] + [stranger]
+    folder = Path(mini_rubric.local_path("s3://stedi-lake-house/step_trainer/curated/"))
+    minilake.write_parquet(folder, planted, minilake.ML_COLUMNS["rubric"])
+    with LocalEngine(mini_rubric) as engine:
+        after = explore.rubric_pairs(engine).set_index("pairing")["rows"].to_dict()
+    assert before == {"same customer": len(rows)}
+    assert after == {"same customer": len(rows), "different customers": 1}
+
+
+def test_funnel_lists_every_table_in_pipeline_order_with_its_rows(mini_rubric):
+    expected = minilake.build(mini_rubric, "rubric")
+    with LocalEngine(mini_rubric) as engine:
+        df = explore.funnel(engine)
+    assert dict(zip(df["table"], df["rows"], strict=True)) == expected
+    assert list(df["zone"].unique()) == ["landing", "trusted", "curated"]
+
+
+def test_consent_kinds_tell_blank_from_zero_from_a_date(mini_rubric):
+    with LocalEngine(mini_rubric) as engine:
+        kinds = dict(explore.consent_kinds(engine).itertuples(index=False))
+        expected_blank = engine.count("customer_landing") - engine.count("customer_trusted")
+    assert kinds == {"absent (blank)": expected_blank, "consent date": 6}
+
+
+@pytest.mark.parametrize("where", ["env file", "env folder", "lake default"])
+def test_the_report_notebook_finds_the_newest_report(tmp_path, monkeypatch, where):
+    old, new = (
+        tmp_path / "reports" / "a" / "report.json",
+        tmp_path / "reports" / "b" / "report.json",
+    )
+    for i, path in enumerate((old, new)):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+        import os
+
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    monkeypatch.delenv("STEDI_REPORT", raising=False)
+    if where == "env file":
+        monkeypatch.setenv("STEDI_REPORT", str(old))
+        assert find_report() == old
+    elif where == "env folder":
+        monkeypatch.setenv("STEDI_REPORT", str(tmp_path / "reports"))
+        assert find_report() == new
+    else:
+        monkeypatch.setenv("STEDI_LAKE", str(tmp_path / "lake"))
+        assert find_report() == new
+
+
+def test_no_report_is_an_error_naming_the_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("STEDI_REPORT", str(tmp_path / "empty"))
+    with pytest.raises(LakehouseError, match="validation.run"):
+        find_report()
+
+
+# -- executing the notebooks --------------------------------------------------------------
+def plant_non_consenting_customer(lake: Lake) -> None:
+    """Copy a customer without consent into customer_trusted: a privacy violation."""
+    rows = minilake.derive("rubric")
+    trusted = rows["customer_trusted"]
+    intruder = next(c for c in rows["customer_landing"] if "shareWithResearchAsOfDate" not in c)
+    folder = Path(lake.local_path("s3://stedi-lake-house/customer/trusted/"))
+    minilake.write_parquet(folder, [*trusted, intruder], minilake.CUSTOMER_COLUMNS)
+
+
+def test_report_notebook_shows_the_failures_of_a_lake_with_a_privacy_violation(
+    tmp_path, monkeypatch
+):
+    from validation.run import main as validate
+
+    lake = Lake(tmp_path / "lake")
+    minilake.build(lake, "rubric")
+    plant_non_consenting_customer(lake)
+    reports = tmp_path / "reports"
+    assert validate(["--lake", str(lake.root), "--report-dir", str(reports), "--quiet"]) == 1
+    report = json.loads((reports / "report.json").read_text())
+    failed = failures_frame(report)
+    assert "customer_trusted" in set(failed["table"])
+    assert (tables_frame(report).set_index("table").loc["customer_trusted", "status"]) == "failed"
+
+    nb = execute(NOTEBOOKS / "validation_report.ipynb", {"STEDI_REPORT": str(reports)}, monkeypatch)
+    text = "\n".join(outputs(nb, "stream") + outputs(nb, "text/plain"))
+    assert "status failed" in text
+    for check in failed.loc[failed["table"] == "customer_trusted", "check"]:
+        assert check in text
+    assert len(outputs(nb, "image/png")) == 1
+
+
+@pytest.fixture(scope="module")
+def sample_lakes(tmp_path_factory, spark) -> dict[str, Lake]:
+    """Both profiles' lakes from the generated sample, built with the pipeline's own commands."""
+    base = tmp_path_factory.mktemp("nb")
+    return {
+        p: explore.build_sample_lake(base / f"lake-{p}", p, base / "sample")
+        for p in ("rubric", "strict")
+    }
+
+
+@pytest.mark.e2e
+def test_explore_notebook_runs_on_lakes_built_from_the_generated_sample(sample_lakes, monkeypatch):
+    env = {explore.LAKE_ENV[p]: str(lake.root) for p, lake in sample_lakes.items()}
+    nb = execute(NOTEBOOKS / "explore_lakehouse.ipynb", env, monkeypatch)
+    images = outputs(nb, "image/png")
+    assert len(images) == 4
+    assert all(base64.b64decode(i)[:4] == b"\x89PNG" for i in images)
+    # The join figure's numbers are the lake's: rubric pairs add up to the ML table.
+    with LocalEngine(sample_lakes["rubric"]) as engine:
+        pairs = explore.rubric_pairs(engine)["rows"].sum()
+        assert pairs == engine.count("machine_learning_curated")

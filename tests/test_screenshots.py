@@ -1,0 +1,154 @@
+"""Grader evidence: each image shows what validation counts, and never poses as an AWS console."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lakehouse.lake import Lake
+from validation import minilake
+from validation.engines.local import LocalEngine
+from validation.render import QueryShot, read_sidecar, render_png, write_sidecar
+from validation.screenshots import main, queries, take_screenshots
+from validation.suites import load_counts
+from validation.tables import TABLE_NAMES
+
+REPO = Path(__file__).resolve().parents[1]
+COMMITTED = REPO / "docs" / "screenshots"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+NOT_CONSOLE = "not an AWS console screenshot"
+
+
+def shot_counts(folder: Path) -> dict[str, int]:
+    """table -> the COUNT(*) an image's sidecar shows."""
+    counts = {}
+    for table in TABLE_NAMES:
+        doc = json.loads((folder / f"count_{table}.json").read_text())
+        assert doc["columns"] == ["row_count"], doc["columns"]
+        counts[table] = int(doc["rows"][0][0])
+    return counts
+
+
+def assert_consent_evidence(folder: Path) -> None:
+    """Landing shows many customers without consent; trusted shows none."""
+    landing = json.loads((folder / "customer_landing_blank_consent.json").read_text())
+    trusted = json.loads((folder / "customer_trusted_blank_consent.json").read_text())
+    assert landing["row_count"] > 0 and all(r[2] is None for r in landing["rows"])
+    assert trusted["row_count"] == 0 and trusted["rows"] == []
+
+
+def test_a_tiny_result_renders_to_a_png_whose_sidecar_round_trips(tmp_path):
+    shot = QueryShot(
+        name="tiny",
+        title="Tiny",
+        sql="SELECT 1 AS one, NULL AS nothing, 2.5 AS half",
+        columns=["one", "nothing", "half"],
+        rows=[[1, None, 2.5]],
+        engine="local",
+        engine_detail="DuckDB on the local lake /tmp/x",
+        database="stedi",
+        profile="rubric",
+    )
+    png = render_png(shot, tmp_path / "tiny.png")
+    sidecar = write_sidecar(shot, tmp_path / "tiny.json")
+    assert png.read_bytes()[:8] == PNG_MAGIC
+    assert png.stat().st_size > 5_000  # a drawn image, not an empty canvas
+    back = read_sidecar(sidecar)
+    assert back == shot
+    doc = json.loads(sidecar.read_text())
+    assert doc["row_count"] == 1 and NOT_CONSOLE in doc["caption"]
+
+
+@pytest.mark.parametrize(
+    "engine, execution_id, says",
+    [
+        ("local", None, "from a DuckDB query on the local lake"),
+        ("athena", "1a2b3c4d-0000", "Amazon Athena query (execution id 1a2b3c4d-0000)"),
+    ],
+)
+def test_every_caption_names_the_real_engine_and_denies_being_a_console_capture(
+    engine, execution_id, says
+):
+    shot = QueryShot("n", "t", "SELECT 1", ["x"], [[1]], engine, "d", "stedi", "rubric",
+                     query_execution_id=execution_id)  # fmt: skip
+    assert says in shot.to_dict()["caption"]
+    assert NOT_CONSOLE in shot.to_dict()["caption"]
+
+
+@pytest.mark.parametrize("profile", ["rubric", "strict"])
+def test_each_grader_query_becomes_an_image_showing_the_counts_validation_expects(
+    tmp_path, profile
+):
+    """Images from a finished lake carry the row counts the validation run expects for it."""
+    lake = Lake(tmp_path / "lake")
+    minilake.build(lake, profile)
+    with LocalEngine(lake) as engine:
+        pngs = take_screenshots(engine, tmp_path / "shots", profile=profile)
+    assert [p.stem for p in pngs] == [q.name for q in queries()]
+    for png in pngs:
+        assert png.read_bytes()[:8] == PNG_MAGIC
+        doc = json.loads(png.with_suffix(".json").read_text())
+        assert doc["engine"] == "local" and doc["profile"] == profile and doc["database"] == "stedi"
+        assert doc["sql"] and doc["generated_at"] and NOT_CONSOLE in doc["caption"]
+    assert shot_counts(tmp_path / "shots") == load_counts(lake, profile).counts
+    assert_consent_evidence(tmp_path / "shots")
+
+
+def test_the_same_sql_text_is_used_whatever_the_engine():
+    """The SQL is fixed per query, so a local image and an Athena image are comparable."""
+    texts = {q.name: q.sql for q in queries()}
+    assert texts["count_customer_landing"] == "SELECT COUNT(*) AS row_count FROM customer_landing"
+    assert len(texts) == len(TABLE_NAMES) + 3
+
+
+def test_a_missing_lake_is_one_line_naming_the_fix(tmp_path, capsys):
+    assert main(["--lake", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "lake not found" in err and "--lake" in err
+
+
+def committed_profile() -> str:
+    return json.loads((COMMITTED / "count_customer_landing.json").read_text())["profile"]
+
+
+def udacity_counts(profile: str) -> dict[str, int]:
+    counts = json.loads((REPO / "expectations" / "counts.json").read_text())
+    return {k: int(v) for k, v in counts["stedi-udacity"][profile].items()}
+
+
+def test_committed_screenshots_show_the_graders_counts_for_the_shared_data():
+    """docs/screenshots/ is the evidence a grader reads: it must show stedi-udacity's counts."""
+    for query in queries():
+        assert (COMMITTED / f"{query.name}.png").read_bytes()[:8] == PNG_MAGIC
+        doc = json.loads((COMMITTED / f"{query.name}.json").read_text())
+        assert doc["dataset"] == "stedi-udacity" and NOT_CONSOLE in doc["caption"]
+    assert shot_counts(COMMITTED) == udacity_counts(committed_profile())
+    assert_consent_evidence(COMMITTED)
+
+
+@pytest.fixture(scope="module")
+def shared_lake_rubric(shared_data, spark, tmp_path_factory) -> Lake:
+    """The shared STEDI data through the rubric jobs, as the committed images were made."""
+    from lakehouse import pipeline
+    from lakehouse.ingest import ingest
+
+    lake = Lake(tmp_path_factory.mktemp("shots-lake"))
+    ingest(shared_data, lake)
+    failed = [r for r in pipeline.run_profile("rubric", lake, spark=spark) if not r.ok]
+    assert not failed, f"{failed[0].name}: {failed[0].error}"
+    return lake
+
+
+@pytest.mark.e2e
+def test_screenshots_regenerated_from_the_shared_data_match_the_committed_ones(
+    tmp_path, shared_lake_rubric
+):
+    with LocalEngine(shared_lake_rubric) as engine:
+        take_screenshots(engine, tmp_path, profile="rubric")
+    assert shot_counts(tmp_path) == shot_counts(COMMITTED) == udacity_counts("rubric")
+    for name in ("customer_landing_blank_consent", "customer_trusted_blank_consent"):
+        fresh = json.loads((tmp_path / f"{name}.json").read_text())
+        kept = json.loads((COMMITTED / f"{name}.json").read_text())
+        assert fresh["rows"] == kept["rows"]

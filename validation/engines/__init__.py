@@ -1,0 +1,23 @@
+"""Query engines behind the validation run: the local DuckDB lake and Amazon Athena.
+
+Both expose the same small interface (see base.Engine): `query(sql)` returning
+(columns, rows), `count(table)` running the shared COUNT SQL, and
+`gx_connection_string()` for Great Expectations' SQL datasource.
+"""
+
+from __future__ import annotations
+
+
+def make_engine(name: str, lake, **options):
+    """Build the engine named on the command line ('local' or 'athena')."""
+    if name == "local":
+        from validation.engines.local import LocalEngine
+
+        return LocalEngine(lake)
+    if name == "athena":
+        from validation.engines.athena import AthenaEngine
+
+        return AthenaEngine.from_options(**options)
+    from lakehouse.errors import LakehouseError
+
+    raise LakehouseError(f"unknown engine {name!r}; use --engine local or --engine athena")

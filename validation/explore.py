@@ -1,0 +1,218 @@
+"""The queries behind notebooks/explore_lakehouse.ipynb, kept here so tests pin them.
+
+Every function takes an engine with `query(sql) -> (columns, rows)` (the local
+DuckDB engine of validation.engines.local, whose views are named as the Glue
+tables) and returns a pandas DataFrame ready to plot. Nothing here knows any
+expected number: the notebook shows what the lake holds.
+
+`lake_from_env` gives a notebook its lakes: $STEDI_LAKE (rubric) and
+$STEDI_LAKE_STRICT (strict) when set, otherwise it builds both from the
+generated sample with the pipeline's own commands (generate, ingest, run).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from lakehouse.errors import LakehouseError
+from lakehouse.lake import Lake
+from validation.tables import TABLES
+
+LAKE_ENV = {"rubric": "STEDI_LAKE", "strict": "STEDI_LAKE_STRICT"}
+
+
+def frame(engine, sql: str):
+    import pandas as pd
+
+    columns, rows = engine.query(sql)
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+# -- lakes --------------------------------------------------------------------------------
+def build_sample_lake(root: Path, profile: str, sample: Path | None = None) -> Lake:
+    """generate (once) + ingest + run `profile`, through the lakehouse CLI, without validation."""
+    from lakehouse.cli import main as lakehouse
+
+    sample = sample or root.parent / "sample"
+    if not (sample / "manifest.json").is_file():
+        _cli(lakehouse, ["generate", str(sample)])
+    _cli(lakehouse, ["ingest", str(sample), "--lake", str(root)])
+    _cli(lakehouse, ["run", "--profile", profile, "--lake", str(root), "--no-validate"])
+    return Lake(root)
+
+
+def _cli(entry, argv: list[str]) -> None:
+    code = entry(argv)
+    if code:
+        raise LakehouseError(f"`python -m lakehouse {' '.join(argv)}` exited {code}")
+
+
+def lake_from_env(profile: str) -> Lake:
+    """The lake named by $STEDI_LAKE / $STEDI_LAKE_STRICT, or a freshly built sample lake."""
+    value = os.environ.get(LAKE_ENV[profile])
+    if value:
+        lake = Lake(value)
+        if not lake.exists():
+            raise LakehouseError(f"${LAKE_ENV[profile]} points at {value}, which does not exist")
+        return lake
+    base = Path(os.environ.get("STEDI_NOTEBOOK_TMP") or tempfile.mkdtemp(prefix="stedi-nb-"))
+    return build_sample_lake(base / f"lake-{profile}", profile, base / "sample")
+
+
+# -- funnel -------------------------------------------------------------------------------
+def funnel(engine):
+    """Rows per table, in pipeline order, with the zone of each table."""
+    import pandas as pd
+
+    present = set(engine.tables())
+    rows = [(zone, t, engine.count(t) if t in present else None) for zone, t in TABLES]
+    return pd.DataFrame(rows, columns=["zone", "table", "rows"])
+
+
+# -- consent --------------------------------------------------------------------------------
+def consent_timeline(engine):
+    """Per day: customers registered and customers consenting to research (cumulative).
+
+    A customer who never consented has no shareWithResearchAsOfDate (NULL); 0 is shown
+    separately because the rubric counts it as present while strict does not.
+    """
+    return frame(
+        engine,
+        """
+        WITH c AS (
+          SELECT DISTINCT email, registrationDate AS registered, shareWithResearchAsOfDate AS consent
+          FROM customer_landing
+        ), events AS (
+          SELECT CAST(to_timestamp(registered / 1000) AS DATE) AS day, 'registered' AS kind FROM c
+          UNION ALL
+          SELECT CAST(to_timestamp(consent / 1000) AS DATE), 'consented' FROM c WHERE consent > 0
+        )
+        SELECT day, kind, COUNT(*) AS customers FROM events GROUP BY day, kind ORDER BY day, kind
+        """,
+    )
+
+
+def consent_kinds(engine):
+    """How many landing customers have a consent date, a zero, or none at all."""
+    return frame(
+        engine,
+        """
+        SELECT CASE WHEN shareWithResearchAsOfDate IS NULL THEN 'absent (blank)'
+                    WHEN shareWithResearchAsOfDate <= 0 THEN 'zero'
+                    ELSE 'consent date' END AS consent,
+               COUNT(*) AS customers
+        FROM customer_landing GROUP BY 1 ORDER BY 1
+        """,
+    )
+
+
+# -- one customer ---------------------------------------------------------------------------
+def busy_consenting_customer(engine) -> tuple[str, str, int]:
+    """(email, serialNumber, consent ms) of the curated customer with the most step readings."""
+    cols, rows = engine.query(
+        """
+        SELECT c.email, c.serialNumber, MAX(c.shareWithResearchAsOfDate) AS consent,
+               COUNT(*) AS readings
+        FROM customer_curated c JOIN step_trainer_trusted s ON s.serialNumber = c.serialNumber
+        GROUP BY c.email, c.serialNumber
+        ORDER BY readings DESC, c.email
+        LIMIT 1
+        """
+    )
+    if not rows:
+        raise LakehouseError("no curated customer has step-trainer readings in this lake")
+    email, serial, consent, _ = rows[0]
+    return email, serial, int(consent)
+
+
+def customer_readings(engine, email: str, serial: str):
+    """(accelerometer x/y/z, step-trainer distance) of one customer, by time."""
+    esc = _literal
+    accel = frame(
+        engine,
+        f"""SELECT to_timestamp("timestamp" / 1000) AS time, x, y, z FROM accelerometer_trusted
+        WHERE "user" = {esc(email)} ORDER BY "timestamp" """,
+    )
+    steps = frame(
+        engine,
+        f"""SELECT to_timestamp(sensorReadingTime / 1000) AS time, distanceFromObject
+        FROM step_trainer_trusted WHERE serialNumber = {esc(serial)} ORDER BY sensorReadingTime""",
+    )
+    return accel, steps
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# -- the timestamp-only join -----------------------------------------------------------------
+def rubric_pairs(engine):
+    """machine_learning_curated rows of the RUBRIC lake, split by who the two readings belong to.
+
+    same customer: the accelerometer's user owns the step trainer's serial in customer_curated;
+    different customers: the rows the timestamp-only join adds by pairing strangers whose
+    readings happen to share a millisecond.
+    """
+    return frame(
+        engine,
+        """
+        SELECT CASE WHEN EXISTS (
+                 SELECT 1 FROM customer_curated c
+                 WHERE c.email = m."user" AND c.serialNumber = m.serialNumber)
+               THEN 'same customer' ELSE 'different customers' END AS pairing,
+               COUNT(*) AS rows
+        FROM machine_learning_curated m GROUP BY 1 ORDER BY 1 DESC
+        """,
+    )
+
+
+def users_per_timestamp(engine):
+    """How many accelerometer_trusted readings share their timestamp with N distinct users."""
+    return frame(
+        engine,
+        """
+        WITH t AS (
+          SELECT "timestamp", COUNT(DISTINCT "user") AS users, COUNT(*) AS readings
+          FROM accelerometer_trusted GROUP BY "timestamp"
+        )
+        SELECT users AS users_sharing_the_timestamp, SUM(readings) AS readings
+        FROM t GROUP BY users ORDER BY users
+        """,
+    )
+
+
+def join_comparison(rubric_engine, strict_engine):
+    """One table for the plot: accelerometer_trusted vs machine_learning_curated, both profiles."""
+    import pandas as pd
+
+    pairs = rubric_pairs(rubric_engine).set_index("pairing")["rows"]
+    rows = [
+        (
+            "rubric",
+            "accelerometer_trusted",
+            "readings",
+            rubric_engine.count("accelerometer_trusted"),
+        ),
+        ("rubric", "machine_learning_curated", "same customer", int(pairs.get("same customer", 0))),
+        (
+            "rubric",
+            "machine_learning_curated",
+            "different customers",
+            int(pairs.get("different customers", 0)),
+        ),
+        (
+            "strict",
+            "accelerometer_trusted",
+            "readings",
+            strict_engine.count("accelerometer_trusted"),
+        ),
+        (
+            "strict",
+            "machine_learning_curated",
+            "same customer",
+            strict_engine.count("machine_learning_curated"),
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["profile", "table", "part", "rows"])

@@ -1,0 +1,175 @@
+"""`python -m validation.run`: validate the STEDI lake with Great Expectations.
+
+    python -m validation.run [--lake DIR] [--profile rubric|strict] [--dataset NAME]
+                             [--engine local|athena] [--report-dir DIR] [--tables T ...]
+
+For every table: the row-count check (expected counts from
+expectations/counts.json[dataset][profile], else the lake's _dataset.json) and
+the table's GX suite (expectations/<zone>/<table>[.<profile>].json) run through
+GX's SQL datasource on DuckDB (local) or Athena.
+
+Writes to the report dir (default: <lake>/../reports, i.e. ./reports for the
+default lake ./lake): report.json (schema in validation/report.py), report.md,
+and GX Data Docs at data_docs/index.html.
+
+Exit 0: every critical check passed (warnings are reported only);
+exit 1: a critical check failed; exit 2: usage or configuration error (the
+message names what is missing). Gating uses GX's failure severity
+(get_max_severity_failure), never ValidationResult.success.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lakehouse.errors import LakehouseError
+from lakehouse.lake import Lake
+from validation.tables import PROFILES, TABLE_NAMES, ZONE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m validation.run",
+        description="Validate the STEDI lake: row counts and GX suites per table.",
+    )
+    p.add_argument("--lake", help="lake root (default: $STEDI_LAKE or ./lake)")
+    p.add_argument("--profile", choices=PROFILES, default="rubric", help="job profile (default rubric)")
+    p.add_argument("--dataset", help="dataset name in expectations/counts.json (default: the lake's _dataset.json)")
+    p.add_argument("--engine", choices=("local", "athena"), default="local", help="query engine (default local)")
+    p.add_argument("--report-dir", help="where reports go (default: <lake>/../reports)")
+    p.add_argument("--tables", nargs="+", metavar="TABLE", help=f"tables to check (default: all 8: {' '.join(TABLE_NAMES)})")
+    p.add_argument("--expectations", help="suites folder (default: ./expectations of the project)")
+    p.add_argument("--quiet", action="store_true", help="no terminal table")
+    athena = p.add_argument_group("athena (or env ATHENA_DATABASE, ATHENA_WORKGROUP, ATHENA_OUTPUT_LOCATION, AWS_REGION, AWS_ENDPOINT_URL)")
+    athena.add_argument("--athena-database")
+    athena.add_argument("--athena-workgroup")
+    athena.add_argument("--athena-output", help="S3 query result location, s3://bucket/prefix/")
+    athena.add_argument("--region")
+    athena.add_argument("--endpoint-url")
+    return p
+
+
+def default_report_dir(lake: Lake) -> Path:
+    return lake.root.parent / "reports"
+
+
+def _sample_unexpected_rows(engine, table: str, entry: dict) -> None:
+    """SUMMARY results carry no rows for SQL checks: fetch a few offending rows ourselves."""
+    from validation.report import SAMPLE_ROWS, jsonable
+
+    query = entry["kwargs"].get("unexpected_rows_query")
+    if not query or entry["sample"]:
+        return
+    sql = query.replace("{batch}", table)
+    try:
+        columns, rows = engine.query(f"SELECT * FROM ({sql}) sample_rows LIMIT {SAMPLE_ROWS}")
+    except Exception as exc:  # the check already failed; a sample is a bonus
+        entry["sample"] = [f"(could not fetch sample rows: {str(exc).splitlines()[0]})"]
+        return
+    entry["sample"] = [jsonable(dict(zip(columns, r, strict=True))) for r in rows]
+
+
+def validate(
+    *,
+    lake: Lake,
+    profile: str = "rubric",
+    dataset: str | None = None,
+    engine_name: str = "local",
+    report_dir: Path | None = None,
+    tables: list[str] | None = None,
+    expectations: str | None = None,
+    engine_options: dict | None = None,
+) -> dict:
+    """Run every check and write the reports; return the report dict."""
+    from validation import report as rep
+    from validation.checks import count_check
+    from validation.engines import make_engine
+    from validation.suites import REPO, expectations_dir, load_counts, load_suite
+
+    tables = tables or list(TABLE_NAMES)
+    unknown = [t for t in tables if t not in ZONE]
+    if unknown:
+        raise LakehouseError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(TABLE_NAMES)}")
+    root = expectations_dir(expectations)
+    if engine_name == "local" and not lake.exists():
+        raise LakehouseError(
+            f"lake not found at {lake.root}; pass --lake DIR or run `python -m lakehouse ingest` first"
+        )
+    counts = load_counts(lake, profile, dataset, root)
+    suites = [load_suite(t, profile, root) for t in tables]
+    report_dir = Path(report_dir) if report_dir else default_report_dir(lake)
+
+    engine = make_engine(engine_name, lake, **(engine_options or {}))
+    try:
+        missing = [t for t in tables if t not in engine.tables()]
+        if missing:
+            raise LakehouseError(
+                f"table(s) {', '.join(missing)} not in the {engine.describe()}; "
+                "run `python -m lakehouse run` (or crawl the tables) first"
+            )
+        count_results = {t: count_check(engine, t, counts.counts) for t in tables}
+        from validation.gx_runner import run_checkpoint
+
+        results, docs = run_checkpoint(engine, suites, report_dir, profile)
+        entries = []
+        for loaded in suites:
+            entry = rep.table_entry(
+                ZONE[loaded.table], loaded, count_results[loaded.table], results[loaded.table], REPO
+            )
+            for failure in entry["failures"]:
+                _sample_unexpected_rows(engine, loaded.table, failure)
+            entries.append(entry)
+    finally:
+        engine.close()
+    report = rep.build_report(
+        lake=lake, engine=engine_name, profile=profile, counts=counts, tables=entries, data_docs=docs
+    )
+    report_dir.mkdir(parents=True, exist_ok=True)
+    rep.write_json(report, report_dir / "report.json")
+    rep.write_markdown(report, report_dir / "report.md")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
+        return int(exc.code or 0)
+    options = {
+        "database": args.athena_database,
+        "workgroup": args.athena_workgroup,
+        "output_location": args.athena_output,
+        "region": args.region,
+        "endpoint_url": args.endpoint_url,
+    }
+    lake = Lake(args.lake)
+    report_dir = Path(args.report_dir) if args.report_dir else default_report_dir(lake)
+    try:
+        report = validate(
+            lake=lake,
+            profile=args.profile,
+            dataset=args.dataset,
+            engine_name=args.engine,
+            report_dir=report_dir,
+            tables=args.tables,
+            expectations=args.expectations,
+            engine_options=options,
+        )
+    except LakehouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    if not args.quiet:
+        from validation.report import print_table
+
+        print_table(report)
+        print(f"reports: {report_dir / 'report.json'}, {report_dir / 'report.md'}")
+        if report["data_docs"]:
+            print(f"GX Data Docs: {report['data_docs']}")
+    return report["exit_code"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

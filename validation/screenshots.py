@@ -1,0 +1,213 @@
+"""Evidence images for graders: one PNG (+ JSON sidecar) per query the rubric asks for.
+
+    python -m validation.screenshots [--lake DIR] [--engine local|athena] [--profile P]
+                                     [--database stedi] [--out docs/screenshots/]
+
+The same SQL text runs on DuckDB over the local lake (validation.engines.local)
+and on Athena; each image names the engine that ran it (with the Athena query
+execution id), the database, the profile and the time, and says plainly that it
+is a rendering, not an AWS console capture (see validation.render).
+
+Queries (file stem -> what a grader checks):
+  count_<table>                    SELECT COUNT(*) for each of the 8 tables
+  customer_landing_blank_consent   rows without shareWithResearchAsOfDate: many
+  customer_trusted_blank_consent   the same query on customer_trusted: none
+  machine_learning_curated_sample  a few rows of the ML table
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from lakehouse.errors import LakehouseError
+from lakehouse.lake import Lake
+from validation.engines.base import count_sql
+from validation.render import QueryShot, render_png, write_sidecar
+from validation.tables import DATABASE, PROFILES, TABLE_NAMES, ZONE
+
+DEFAULT_OUT = Path("docs/screenshots")
+SAMPLE_ROWS = 10
+
+
+def blank_consent_sql(table: str) -> str:
+    """Rows with a blank consent date, with the total count of such rows on every row."""
+    return (
+        "SELECT customerName, email, shareWithResearchAsOfDate,\n"
+        "       COUNT(*) OVER () AS blank_consent_rows\n"
+        f"FROM {table}\n"
+        "WHERE shareWithResearchAsOfDate IS NULL\n"
+        "ORDER BY email\n"
+        f"LIMIT {SAMPLE_ROWS}"
+    )
+
+
+def sample_sql(table: str) -> str:
+    # Columns present in both profiles' ML table give a stable order on every engine.
+    return f"SELECT *\nFROM {table}\nORDER BY sensorReadingTime, x, y, z\nLIMIT {SAMPLE_ROWS}"
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    title: str
+    sql: str
+    note: str
+
+
+def queries() -> list[Query]:
+    """Every query a grader asks for, in the order the rubric lists them."""
+    found = [
+        Query(
+            f"count_{t}", f"Row count of {t}", count_sql(t), f"Rows in the {ZONE[t]} zone table {t}"
+        )
+        for t in TABLE_NAMES
+    ]
+    found.append(
+        Query(
+            "customer_landing_blank_consent",
+            "customer_landing: customers with a blank shareWithResearchAsOfDate",
+            blank_consent_sql("customer_landing"),
+            "Landing keeps every customer: many rows must have no consent date",
+        )
+    )
+    found.append(
+        Query(
+            "customer_trusted_blank_consent",
+            "customer_trusted: customers with a blank shareWithResearchAsOfDate",
+            blank_consent_sql("customer_trusted"),
+            "Trusted keeps only consenting customers: this query must return no rows",
+        )
+    )
+    found.append(
+        Query(
+            "machine_learning_curated_sample",
+            "machine_learning_curated: sample rows",
+            sample_sql("machine_learning_curated"),
+            f"The first {SAMPLE_ROWS} rows by reading time",
+        )
+    )
+    return found
+
+
+def engine_detail(engine) -> str:
+    """A one-line description of who ran the SQL, shown on the image."""
+    if engine.name == "local":
+        import duckdb
+
+        return f"DuckDB {duckdb.__version__} on the local lake {engine.lake.root}"
+    parts = ["Amazon Athena"]
+    for attr, label in (("workgroup", "workgroup"), ("region", "region")):
+        value = getattr(engine, attr, None)
+        if value:
+            parts.append(f"{label} {value}")
+    return ", ".join(parts)
+
+
+def dataset_name(engine) -> str | None:
+    lake = getattr(engine, "lake", None)
+    if lake is None:
+        return None
+    path = lake.root / "_dataset.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text()).get("name")
+    except json.JSONDecodeError:
+        return None
+
+
+def run_query(engine, query: Query, *, profile: str, database: str) -> QueryShot:
+    columns, rows = engine.query(query.sql)
+    return QueryShot(
+        name=query.name,
+        title=query.title,
+        sql=query.sql,
+        columns=list(columns),
+        rows=[list(r) for r in rows],
+        engine=engine.name,
+        engine_detail=engine_detail(engine),
+        database=database,
+        profile=profile,
+        query_execution_id=getattr(engine, "last_query_execution_id", None),
+        dataset=dataset_name(engine),
+        note=query.note,
+    )
+
+
+def take_screenshots(engine, out_dir, *, profile: str, database: str = DATABASE) -> list[Path]:
+    """Run every grader query on `engine`; write <name>.png and <name>.json into out_dir.
+
+    Returns the PNG paths. Stale images of the same names are replaced.
+    """
+    if profile not in PROFILES:
+        raise LakehouseError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for query in queries():
+        shot = run_query(engine, query, profile=profile, database=database)
+        written.append(render_png(shot, out / f"{query.name}.png"))
+        write_sidecar(shot, out / f"{query.name}.json")
+    return written
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m validation.screenshots",
+        description="Render the grader queries (row counts, consent checks, ML sample) as PNG "
+        "images with JSON sidecars. Images are renderings, never AWS console captures.",
+    )
+    parser.add_argument("--lake", help="local lake root (default: $STEDI_LAKE or ./lake)")
+    parser.add_argument("--engine", choices=("local", "athena"), default="local")
+    parser.add_argument("--profile", choices=PROFILES, default="rubric")
+    parser.add_argument("--database", default=DATABASE, help="Glue database (default stedi)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="output folder")
+    athena = parser.add_argument_group(
+        "athena (as validation.run; or env ATHENA_DATABASE, ATHENA_WORKGROUP, "
+        "ATHENA_OUTPUT_LOCATION, AWS_REGION, AWS_ENDPOINT_URL)"
+    )
+    athena.add_argument("--athena-database")
+    athena.add_argument("--athena-workgroup")
+    athena.add_argument("--athena-output", help="S3 query result location, s3://bucket/prefix/")
+    athena.add_argument("--region")
+    athena.add_argument("--endpoint-url")
+    return parser
+
+
+def open_engine(args):
+    from validation.engines import make_engine
+
+    if args.engine == "local":
+        from validation.engines.local import LocalEngine
+
+        return LocalEngine(Lake(args.lake), args.database)
+    options = {
+        "database": args.athena_database,
+        "workgroup": args.athena_workgroup,
+        "output_location": args.athena_output,
+        "region": args.region,
+        "endpoint_url": args.endpoint_url,
+    }
+    return make_engine("athena", Lake(args.lake), **options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        with open_engine(args) as engine:
+            database = getattr(engine, "database", None) or args.database
+            paths = take_screenshots(engine, args.out, profile=args.profile, database=database)
+    except LakehouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    for path in paths:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Load the versioned GX suites and the expected row counts.
+
+Suites: expectations/<zone>/<table>.json holds what every profile checks;
+expectations/<zone>/<table>.<profile>.json (optional) ADDS that profile's
+expectations (e.g. machine_learning_curated.strict.json: no identifier column).
+Each expectation carries meta.name, the check's name in every report.
+
+GX silently drops an expectation it cannot build (unknown type, bad kwargs)
+and only logs it, so `load_suite` counts the expectations in the files and the
+ones GX built, and raises SuiteError naming each dropped one.
+
+Expected counts: expectations/counts.json[dataset][profile] when --dataset is
+given, or when <lake>/_dataset.json names a dataset found there; else
+_dataset.json's "expected_counts"[profile]; else none (the count check then
+reports "no expectation", which is not a pass).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lakehouse.errors import LakehouseError
+from lakehouse.lake import Lake
+from validation.tables import PROFILES, ZONE
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class SuiteError(LakehouseError):
+    """A suite file GX cannot load as written (exit 2: fix the file)."""
+
+
+def expectations_dir(value: str | os.PathLike | None = None) -> Path:
+    return Path(value or os.environ.get("STEDI_EXPECTATIONS") or REPO / "expectations")
+
+
+def suite_files(table: str, profile: str, root: Path | None = None) -> list[Path]:
+    """The base suite of a table, then its profile's additions if present."""
+    root = expectations_dir(root)
+    if table not in ZONE:
+        raise SuiteError(f"no suite for table {table!r}; known tables: {', '.join(ZONE)}")
+    base = root / ZONE[table] / f"{table}.json"
+    if not base.is_file():
+        raise SuiteError(f"suite file {base} is missing")
+    extra = root / ZONE[table] / f"{table}.{profile}.json"
+    return [base, extra] if extra.is_file() else [base]
+
+
+def read_expectation_dicts(files: list[Path]) -> list[dict]:
+    """The expectation dicts of the files, in order, each tagged with its file."""
+    found = []
+    for path in files:
+        try:
+            doc = json.loads(path.read_text())
+        except json.JSONDecodeError as exc:
+            raise SuiteError(f"suite file {path} is not valid JSON: {exc}") from exc
+        for exp in doc.get("expectations", []):
+            found.append({**exp, "_file": str(path)})
+    return found
+
+
+def check_names(table: str, exps: list[dict]) -> None:
+    seen = set()
+    for exp in exps:
+        name = (exp.get("meta") or {}).get("name")
+        if not name:
+            raise SuiteError(f"an expectation of {exp['_file']} ({exp.get('type')}) has no meta.name")
+        if name in seen:
+            raise SuiteError(f"suite {table}: check name {name!r} is used twice ({exp['_file']})")
+        seen.add(name)
+
+
+@dataclass
+class LoadedSuite:
+    table: str
+    profile: str
+    files: list[Path]
+    suite: object  # great_expectations.ExpectationSuite
+    declared: int
+    loaded: int
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.suite.name
+
+
+def load_suite(table: str, profile: str, root: Path | None = None) -> LoadedSuite:
+    """Build the GX suite `<table>.<profile>`; raise SuiteError if GX dropped anything."""
+    import logging
+
+    import great_expectations as gx
+
+    if profile not in PROFILES:
+        raise SuiteError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+    files = suite_files(table, profile, root)
+    dicts = read_expectation_dicts(files)
+    check_names(table, dicts)
+    gx_logger = logging.getLogger("great_expectations.core.expectation_suite")
+    previous = gx_logger.disabled
+    gx_logger.disabled = True  # we report dropped expectations ourselves, by name
+    try:
+        suite = gx.ExpectationSuite(
+            name=f"{table}.{profile}",
+            expectations=[{k: v for k, v in d.items() if k != "_file"} for d in dicts],
+            meta={"table": table, "profile": profile, "files": [str(f) for f in files]},
+        )
+    finally:
+        gx_logger.disabled = previous
+    built = {e.meta.get("name") for e in suite.expectations if e.meta}
+    dropped = [d for d in dicts if d["meta"]["name"] not in built]
+    if dropped or len(suite.expectations) != len(dicts):
+        detail = "; ".join(f"{d['meta']['name']} ({d.get('type')}) in {d['_file']}" for d in dropped)
+        raise SuiteError(
+            f"suite {table}.{profile}: {len(dicts)} expectations declared, GX loaded "
+            f"{len(suite.expectations)}; not loaded: {detail or 'unknown'} "
+            "(unknown expectation type or invalid kwargs)"
+        )
+    return LoadedSuite(
+        table=table,
+        profile=profile,
+        files=files,
+        suite=suite,
+        declared=len(dicts),
+        loaded=len(suite.expectations),
+        names=[d["meta"]["name"] for d in dicts],
+    )
+
+
+@dataclass
+class ExpectedCounts:
+    counts: dict[str, int] | None
+    source: str | None  # where they came from, for the report
+    dataset: str | None
+
+
+def read_dataset_file(lake: Lake) -> dict:
+    path = lake.root / "_dataset.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise LakehouseError(f"{path} is not valid JSON: {exc}") from exc
+
+
+def load_counts(
+    lake: Lake, profile: str, dataset: str | None = None, root: Path | None = None
+) -> ExpectedCounts:
+    counts_path = expectations_dir(root) / "counts.json"
+    shared = json.loads(counts_path.read_text()) if counts_path.is_file() else {}
+    info = read_dataset_file(lake)
+    if dataset is not None:
+        if dataset not in shared:
+            known = ", ".join(sorted(k for k in shared if not k.startswith("_"))) or "none"
+            raise LakehouseError(
+                f"dataset {dataset!r} is not in {counts_path} (known: {known}); "
+                "omit --dataset to use the lake's _dataset.json"
+            )
+        return _profile_counts(shared[dataset], profile, f"{counts_path}[{dataset}][{profile}]", dataset)
+    name = info.get("name")
+    if name and name in shared:
+        return _profile_counts(shared[name], profile, f"{counts_path}[{name}][{profile}]", name)
+    expected = info.get("expected_counts")
+    if expected and expected.get(profile):
+        return ExpectedCounts(
+            dict(expected[profile]), f"{lake.root / '_dataset.json'} expected_counts[{profile}]", name
+        )
+    return ExpectedCounts(None, None, name)
+
+
+def _profile_counts(by_profile: dict, profile: str, source: str, dataset: str) -> ExpectedCounts:
+    counts = by_profile.get(profile)
+    if counts is None:
+        return ExpectedCounts(None, None, dataset)
+    return ExpectedCounts({k: int(v) for k, v in counts.items()}, source, dataset)
