@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,7 @@ class Table:
 
     columns: list[str]
     rows: list[dict]
+    rows_count: int | None = None
 
 
 class UnsupportedJob(Exception):
@@ -209,56 +211,73 @@ def to_duckdb(sql: str) -> str:
     return sqlglot.transpile(sql, read="spark", write="duckdb")[0]
 
 
-def load_duckdb(con, tables: dict[str, list[dict]]) -> None:
-    """Create schema `lake` with the landing tables (columns per the DDL) filled with rows."""
+def arrow_table(table: str, rows: list[dict]):
+    """Landing rows as an Arrow table with the DDL's columns (absent keys become null)."""
     import pyarrow as pa
 
     kinds = {"string": pa.string(), "bigint": pa.int64(), "int": pa.int32(), "double": pa.float64()}
-    con.execute("CREATE SCHEMA IF NOT EXISTS lake")
-    for table, rows in tables.items():
-        columns = LANDING_COLUMNS[table]
-        arrow = pa.table(
-            {c: pa.array([r.get(c) for r in rows], type=kinds[t]) for c, t in columns.items()}
-        )
-        con.register("_landing_rows", arrow)
-        con.execute(f'CREATE OR REPLACE TABLE lake."{table}" AS SELECT * FROM _landing_rows')
-        con.unregister("_landing_rows")
+    columns = LANDING_COLUMNS[table]
+    return pa.table(
+        {c: pa.array([r.get(c) for r in rows], type=kinds[t]) for c, t in columns.items()}
+    )
 
 
-def _duck_frame(con, frame, counter: list[int]) -> str:
-    """Materialise a frame; returns the name of a relation in schema lake."""
+def _frame_sql(frame, relations: dict[str, str]) -> str:
+    """One DuckDB statement computing a frame: each mapping alias becomes a CTE."""
     if isinstance(frame, Source):
-        return frame.table
-    relations = [(alias, _duck_frame(con, inner, counter)) for alias, inner in frame.mapping]
-    for alias, relation in relations:
-        con.execute(f'CREATE OR REPLACE TEMP VIEW "{alias}" AS SELECT * FROM lake."{relation}"')
-    counter[0] += 1
-    name = f"_q{counter[0]}"
-    con.execute(f'CREATE OR REPLACE TABLE lake."{name}" AS {to_duckdb(frame.sql)}')
-    return name
+        return f'SELECT * FROM "{relations[frame.table]}"'
+    ctes = ", ".join(
+        f'"{alias}" AS ({_frame_sql(inner, relations)})' for alias, inner in frame.mapping
+    )
+    return f"WITH {ctes} SELECT * FROM ({to_duckdb(frame.sql)}) AS _query"
 
 
-def run_duckdb(jobs: list[Job], tables: dict[str, list[dict]]) -> dict[str, Table]:
-    """Run the jobs in order over the landing rows; {table: rows} for every target table."""
-    import duckdb
+_connection = None
+_runs = itertools.count()
 
-    con = duckdb.connect()
+
+def shared_connection():
+    """One in-process DuckDB for all small runs: connecting costs more than a tiny query."""
+    global _connection
+    if _connection is None:
+        import duckdb
+
+        # One thread: for tiny tables the thread pool costs more than it saves.
+        _connection = duckdb.connect(config={"threads": 1})
+    return _connection
+
+
+def run_duckdb(jobs: list[Job], tables: dict, con=None, collect: bool = True) -> dict[str, Table]:
+    """Run the jobs in order; {target table: Table} for every job.
+
+    `tables` maps each landing table to its rows (list of dicts), an Arrow table, or the
+    name of a relation already in `con`. Each job's result is fetched as Arrow and
+    registered for the jobs after it, so no DDL runs. With collect=False the returned
+    Tables hold no rows, only `Table.rows_count`.
+    """
+    con = con or shared_connection()
+    prefix = f"_run{next(_runs)}_"
+    relations, registered, out = {}, [], {}
     try:
-        load_duckdb(con, tables)
-        counter = [0]
-        out = {}
+        for table, value in tables.items():
+            if isinstance(value, str):
+                relations[table] = value
+                continue
+            arrow = arrow_table(table, value) if isinstance(value, list) else value
+            relations[table] = prefix + table
+            con.register(relations[table], arrow)
+            registered.append(relations[table])
         for job in jobs:
-            relation = _duck_frame(con, job.frame, counter)
-            con.execute(
-                f'CREATE OR REPLACE TABLE lake."{job.target}" AS SELECT * FROM lake."{relation}"'
-            )
-            cursor = con.execute(f'SELECT * FROM lake."{job.target}"')
-            names = [d[0] for d in cursor.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-            out[job.target] = Table(names, rows)
+            result = con.execute(_frame_sql(job.frame, relations)).fetch_arrow_table()
+            relations[job.target] = prefix + job.target
+            con.register(relations[job.target], result)
+            registered.append(relations[job.target])
+            rows = result.to_pylist() if collect else []
+            out[job.target] = Table(result.column_names, rows, result.num_rows)
         return out
     finally:
-        con.close()
+        for name in registered:
+            con.unregister(name)
 
 
 # -- Spark --------------------------------------------------------------------------
@@ -300,7 +319,8 @@ def run_spark(spark, jobs: list[Job], tables: dict[str, list[dict]]) -> dict[str
         for job in jobs:
             df = build(job.frame)
             frames[job.target] = df
-            out[job.target] = Table(df.columns, [row.asDict() for row in df.collect()])
+            rows = [row.asDict() for row in df.collect()]
+            out[job.target] = Table(df.columns, rows, len(rows))
     finally:
         for job in jobs:
             for alias, _ in getattr(job.frame, "mapping", ()):

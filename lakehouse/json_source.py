@@ -62,7 +62,9 @@ def _records(spark, files: list[str], multiline: bool, json_path: str | None) ->
             prefix = path[: -len("[*]")]
             arr = F.col("value") if prefix in ("$", "") else F.get_json_object("value", prefix)
             return text.select(F.explode(F.from_json(arr, "array<string>")).alias("value"))
-        return text.select(F.get_json_object("value", path).alias("value")).where("value is not null")
+        return text.select(F.get_json_object("value", path).alias("value")).where(
+            "value is not null"
+        )
     if multiline:
         # A multi-line file holds one object or an array of objects.
         is_array = F.ltrim("value").startswith("[")
@@ -117,7 +119,9 @@ def _detect_choices(records: DataFrame, schema: T.StructType) -> dict[str, tuple
         for n in number_in_string:
             aggs.append(F.count(F.col("l")[n]).alias("l_" + n))
             aggs.append(
-                F.count(F.when(F.col("l")[n].isNull() & F.col("d")[n].isNotNull(), 1)).alias("d_" + n)
+                F.count(F.when(F.col("l")[n].isNull() & F.col("d")[n].isNotNull(), 1)).alias(
+                    "d_" + n
+                )
             )
         split = parsed.agg(*aggs).first()
         for n in number_in_string:
@@ -134,7 +138,11 @@ def _kind_expr(name: str, dtype: T.DataType, kinds: tuple[str, ...]) -> Column:
     """Per-record type of a choice field, from a typed re-parse of the text."""
     as_long = F.from_json("value", T.StructType([T.StructField(name, T.LongType())]))[name]
     if isinstance(dtype, T.DoubleType):
-        return F.when(F.col("r")[name].isNull(), None).when(as_long.isNotNull(), "long").otherwise("double")
+        return (
+            F.when(F.col("r")[name].isNull(), None)
+            .when(as_long.isNotNull(), "long")
+            .otherwise("double")
+        )
     as_double = F.from_json("value", T.StructType([T.StructField(name, T.DoubleType())]))[name]
     expr = F.when(F.col("r")[name].isNull(), None)
     if "long" in kinds:
@@ -144,7 +152,9 @@ def _kind_expr(name: str, dtype: T.DataType, kinds: tuple[str, ...]) -> Column:
     return expr.otherwise("string")
 
 
-def read_json(spark, files: list[str], multiline: bool = False, json_path: str | None = None) -> JsonRead:
+def read_json(
+    spark, files: list[str], multiline: bool = False, json_path: str | None = None
+) -> JsonRead:
     records = _records(spark, files, multiline, json_path)
     key = (_fingerprint(files), multiline, json_path)
     cached = _schema_cache.get(key)
@@ -236,5 +246,12 @@ def list_files(paths: list[str], recurse: bool, exclusions: list[str] | None = N
             out.extend(os.path.join(p, n) for n in sorted(os.listdir(p)))
     files = [f for f in out if os.path.isfile(f) and not _HIDDEN_RE.search(f)]
     if exclusions:
-        files = [f for f in files if not any(fnmatch.fnmatch(f, pat) or fnmatch.fnmatch(os.path.basename(f), pat) for pat in exclusions)]
+        files = [
+            f
+            for f in files
+            if not any(
+                fnmatch.fnmatch(f, pat) or fnmatch.fnmatch(os.path.basename(f), pat)
+                for pat in exclusions
+            )
+        ]
     return list(dict.fromkeys(files))

@@ -63,7 +63,9 @@ def storage_format(fmt: str) -> str:
         return "parquet"
     if f in ("json", "csv"):
         return f
-    raise LakehouseError(f"format {fmt!r} is not supported by this local Glue runtime; use one of {', '.join(FORMATS)}")
+    raise LakehouseError(
+        f"format {fmt!r} is not supported by this local Glue runtime; use one of {', '.join(FORMATS)}"
+    )
 
 
 def spark_codec(fmt: str, compression: str | None) -> str:
@@ -192,7 +194,9 @@ def table_input_for(
     """The TableInput a Glue sink with enableUpdateCatalog writes for this frame."""
     keys = list(partition_keys or [])
     lower_keys = {k.lower() for k in keys}
-    columns = [(f.name, hive_type(f.dataType)) for f in schema.fields if f.name.lower() not in lower_keys]
+    columns = [
+        (f.name, hive_type(f.dataType)) for f in schema.fields if f.name.lower() not in lower_keys
+    ]
     by_name = {f.name.lower(): f for f in schema.fields}
     parts = [(k, hive_type(by_name[k.lower()].dataType)) for k in keys if k.lower() in by_name]
     kind = storage_format(fmt)
@@ -213,7 +217,9 @@ def update_catalog(
     """Create the table, or (UPDATE_IN_DATABASE) overwrite its schema; LOG keeps an existing one."""
     behavior = (update_behavior or "UPDATE_IN_DATABASE").upper()
     if behavior not in ("UPDATE_IN_DATABASE", "LOG"):
-        raise LakehouseError(f"updateBehavior {update_behavior!r} must be UPDATE_IN_DATABASE or LOG")
+        raise LakehouseError(
+            f"updateBehavior {update_behavior!r} must be UPDATE_IN_DATABASE or LOG"
+        )
     new = table_input_for(table, location, schema, fmt, partition_keys)
     if catalog.table_exists(database, table):
         existing = catalog.get_table(database, table)

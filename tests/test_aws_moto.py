@@ -88,7 +88,8 @@ def setup_and_deploy(endpoint: str, jobs_dir: Path = SAMPLE_JOBS) -> None:
 
 
 def test_setup_creates_private_encrypted_bucket_landing_data_and_catalog(endpoint, capsys):
-    crawler = pytest.importorskip("lakehouse.crawler")
+    from lakehouse import crawler
+
     rc = cli(endpoint, "setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role")
     assert rc == 0, capsys.readouterr().err
 
@@ -124,7 +125,6 @@ def test_setup_creates_private_encrypted_bucket_landing_data_and_catalog(endpoin
 
 
 def test_setup_without_landing_uploads_a_generated_sample_with_its_counts(endpoint, capsys):
-    pytest.importorskip("lakehouse.crawler")
     assert cli(endpoint, "setup", "--bucket", BUCKET) == 0, capsys.readouterr().err
     s3 = client("s3", endpoint)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
@@ -135,7 +135,6 @@ def test_setup_without_landing_uploads_a_generated_sample_with_its_counts(endpoi
 
 
 def test_setup_twice_updates_tables_instead_of_failing(endpoint, capsys):
-    pytest.importorskip("lakehouse.crawler")
     args = ("setup", "--bucket", BUCKET, "--landing", str(LANDING))
     assert cli(endpoint, *args) == 0
     assert cli(endpoint, *args) == 0
@@ -143,7 +142,6 @@ def test_setup_twice_updates_tables_instead_of_failing(endpoint, capsys):
 
 
 def test_setup_again_with_other_data_leaves_no_stale_landing_files(endpoint, tmp_path):
-    pytest.importorskip("lakehouse.crawler")
     other = tmp_path / "other"
     shutil.copytree(LANDING, other)
     (other / "customer" / "landing" / "customer-1.json").rename(
@@ -157,7 +155,6 @@ def test_setup_again_with_other_data_leaves_no_stale_landing_files(endpoint, tmp
 
 
 def test_setup_refuses_a_folder_without_landing_data(endpoint, tmp_path, capsys):
-    pytest.importorskip("lakehouse.crawler")
     rc = cli(endpoint, "setup", "--bucket", BUCKET, "--landing", str(tmp_path))
     assert rc == 2
     assert "customer/landing" in capsys.readouterr().err
@@ -373,7 +370,6 @@ def test_run_in_a_region_without_the_jobs_names_the_region(endpoint, capsys):
 
 
 def test_dry_run_prints_every_call_and_makes_none(endpoint, capsys):
-    pytest.importorskip("lakehouse.crawler")
     rc = cli(endpoint, "setup", "--bucket", BUCKET, "--landing", str(LANDING), "--dry-run")
     assert rc == 0
     rc = cli(
@@ -453,7 +449,6 @@ def test_teardown_refuses_without_a_terminal_or_yes(endpoint, monkeypatch, capsy
 
 
 def test_teardown_deletes_what_setup_and_deploy_created(endpoint, capsys):
-    pytest.importorskip("lakehouse.crawler")
     setup = ("setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role")
     assert cli(endpoint, *setup) == 0
     assert (

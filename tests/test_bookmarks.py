@@ -156,7 +156,10 @@ def _trusted_ids(lake) -> list[int]:
 
 @pytest.mark.parametrize(
     ("option", "second_run_rows"),
-    [("job-bookmark-enable", {}), ("job-bookmark-disable", {"s3://stedi-lake-house/customer/trusted/": 2})],
+    [
+        ("job-bookmark-enable", {}),
+        ("job-bookmark-disable", {"s3://stedi-lake-house/customer/trusted/": 2}),
+    ],
 )
 def test_second_run_with_no_new_files(spark, lake, option, second_run_rows):
     """With job-bookmark-enable a rerun over unchanged landing files writes nothing new;

@@ -171,7 +171,11 @@ def test_bad_ddl_is_a_clear_error(ddl, match):
 
 
 def test_cli_crawl_registers_an_s3_folder_and_a_ddl_file(lake, tmp_path, capsys):
-    _write(lake.root / "stedi-lake-house" / "accelerometer" / "landing", "a.json", [{"user": "u", "x": 1.0}])
+    _write(
+        lake.root / "stedi-lake-house" / "accelerometer" / "landing",
+        "a.json",
+        [{"user": "u", "x": 1.0}],
+    )
     code = main(
         [
             "crawl",

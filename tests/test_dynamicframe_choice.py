@@ -32,14 +32,19 @@ def customers(glue, lake):
     folder = lake.root / BUCKET / "customer" / "landing"
     folder.mkdir(parents=True)
     (folder / "new.json").write_text(
-        json.dumps({"email": "a@x", "phone": "8015551212", "registrationDate": 1655564376361}) + "\n"
+        json.dumps({"email": "a@x", "phone": "8015551212", "registrationDate": 1655564376361})
+        + "\n"
     )
     (folder / "old.json").write_text(
-        json.dumps({"email": "b@x", "phone": 8015551213, "registrationDate": 1655564376362.5}) + "\n"
-        + json.dumps({"email": "c@x", "registrationDate": None}) + "\n"
+        json.dumps({"email": "b@x", "phone": 8015551213, "registrationDate": 1655564376362.5})
+        + "\n"
+        + json.dumps({"email": "c@x", "registrationDate": None})
+        + "\n"
     )
     return glue.create_dynamic_frame.from_options(
-        connection_type="s3", format="json", connection_options={"paths": [f"s3://{BUCKET}/customer/landing/"]}
+        connection_type="s3",
+        format="json",
+        connection_options={"paths": [f"s3://{BUCKET}/customer/landing/"]},
     )
 
 
@@ -93,7 +98,9 @@ def test_resolve_choice_cast_and_project(customers, spec, columns, expected):
 def test_resolve_choice_make_cols_splits_by_type(customers):
     from lakehouse.awsglue.transforms import ResolveChoice
 
-    out = ResolveChoice.apply(frame=customers, specs=[("phone", "make_cols")], transformation_ctx="rc")
+    out = ResolveChoice.apply(
+        frame=customers, specs=[("phone", "make_cols")], transformation_ctx="rc"
+    )
     assert out.toDF().columns == ["email", "phone_long", "phone_string", "registrationDate"]
     by_email = {r["email"]: r for r in out.records()}
     assert by_email["a@x"]["phone_string"] == "8015551212" and "phone_long" not in by_email["a@x"]
@@ -107,7 +114,11 @@ def test_resolve_choice_make_struct(customers):
 
 def test_choice_argument_resolves_every_choice_field(customers):
     out = customers.resolveChoice(choice="cast:string")
-    assert dict(out.toDF().dtypes) == {"email": "string", "phone": "string", "registrationDate": "string"}
+    assert dict(out.toDF().dtypes) == {
+        "email": "string",
+        "phone": "string",
+        "registrationDate": "string",
+    }
 
 
 def test_match_catalog_casts_to_the_catalog_types(customers, lake):
@@ -122,8 +133,14 @@ def test_match_catalog_casts_to_the_catalog_types(customers, lake):
             "json",
         ),
     )
-    out = customers.resolveChoice(choice="match_catalog", database="stedi", table_name="customer_landing")
-    assert dict(out.toDF().dtypes) == {"email": "string", "phone": "string", "registrationDate": "bigint"}
+    out = customers.resolveChoice(
+        choice="match_catalog", database="stedi", table_name="customer_landing"
+    )
+    assert dict(out.toDF().dtypes) == {
+        "email": "string",
+        "phone": "string",
+        "registrationDate": "bigint",
+    }
 
 
 def test_cast_spec_on_a_plain_field_is_a_cast(customers):
@@ -142,7 +159,9 @@ def test_resolve_choice_needs_exactly_one_of_specs_and_choice(customers, specs, 
 def test_choice_survives_catalog_style_lower_casing_and_union(customers, glue, spark):
     from lakehouse.awsglue import DynamicFrame
 
-    other = DynamicFrame.fromDF(spark.createDataFrame([("d@x", "555")], "email string, phone string"), glue, "o")
+    other = DynamicFrame.fromDF(
+        spark.createDataFrame([("d@x", "555")], "email string, phone string"), glue, "o"
+    )
     both = customers.union(other)
     assert both.schema().field_map()["phone"].dataType.typeName() == "choice"
     assert {r["email"]: r.get("phone") for r in both.records()}["d@x"] == "555"

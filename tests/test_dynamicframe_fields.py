@@ -35,7 +35,9 @@ def put_json(glue, lake):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(json.dumps(r) + "\n" for r in records))
         return glue.create_dynamic_frame.from_options(
-            connection_type="s3", format="json", connection_options={"paths": [f"s3://{BUCKET}/{name}/"]}
+            connection_type="s3",
+            format="json",
+            connection_options={"paths": [f"s3://{BUCKET}/{name}/"]},
         )
 
     return make
@@ -61,7 +63,9 @@ def test_join_keeps_both_keys_and_dot_prefixes_frame2_duplicates(step_and_custom
     from lakehouse.awsglue.transforms import Join
 
     steps, customers = step_and_customers
-    joined = Join.apply(frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"])
+    joined = Join.apply(
+        frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"]
+    )
     assert joined.toDF().columns == [
         "sensorReadingTime",
         "serialNumber",
@@ -77,8 +81,12 @@ def test_generated_dropfields_removes_the_dotted_join_duplicate(step_and_custome
     from lakehouse.awsglue.transforms import DropFields, Join
 
     steps, customers = step_and_customers
-    joined = Join.apply(frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"])
-    dropped = DropFields.apply(frame=joined, paths=["`.serialNumber`", "email", "shareWithResearchAsOfDate"])
+    joined = Join.apply(
+        frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"]
+    )
+    dropped = DropFields.apply(
+        frame=joined, paths=["`.serialNumber`", "email", "shareWithResearchAsOfDate"]
+    )
     assert dropped.toDF().columns == ["sensorReadingTime", "serialNumber", "distanceFromObject"]
 
 
@@ -94,7 +102,10 @@ def test_join_keeps_key_presence_from_both_sides(step_and_customers):
     [
         (["email"], ["serialNumber", "shareWithResearchAsOfDate"]),
         (["`email`", "nope"], ["serialNumber", "shareWithResearchAsOfDate"]),
-        (["EMAIL"], ["serialNumber", "shareWithResearchAsOfDate"]),  # Glue matches case-insensitively
+        (
+            ["EMAIL"],
+            ["serialNumber", "shareWithResearchAsOfDate"],
+        ),  # Glue matches case-insensitively
     ],
 )
 def test_drop_fields(step_and_customers, paths, expected):
@@ -121,7 +132,9 @@ def test_rename_field_carries_key_presence(step_and_customers):
     from lakehouse.awsglue.transforms import RenameField
 
     _, customers = step_and_customers
-    out = RenameField.apply(frame=customers, old_name="shareWithResearchAsOfDate", new_name="consent")
+    out = RenameField.apply(
+        frame=customers, old_name="shareWithResearchAsOfDate", new_name="consent"
+    )
     assert out.toDF().columns == ["serialNumber", "email", "consent"]
     assert out.filter(lambda r: r["consent"] == 5 or True).count() == 1  # b@x lacks the key
 
@@ -130,7 +143,9 @@ def test_apply_mapping_returns_only_mapped_fields_cast_to_target_types(step_and_
     from lakehouse.awsglue.transforms import ApplyMapping, Join
 
     steps, customers = step_and_customers
-    joined = Join.apply(frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"])
+    joined = Join.apply(
+        frame1=steps, frame2=customers, keys1=["serialNumber"], keys2=["serialNumber"]
+    )
     out = ApplyMapping.apply(
         frame=joined,
         mappings=[
@@ -142,14 +157,22 @@ def test_apply_mapping_returns_only_mapped_fields_cast_to_target_types(step_and_
     )
     df = out.toDF()
     assert df.columns == ["sensorreadingtime", "right_serial", "distance"]
-    assert dict(df.dtypes) == {"sensorreadingtime": "string", "right_serial": "string", "distance": "double"}
+    assert dict(df.dtypes) == {
+        "sensorreadingtime": "string",
+        "right_serial": "string",
+        "distance": "double",
+    }
     assert sorted(r["right_serial"] for r in out.records()) == ["s1", "s2"]
 
 
 def test_apply_mapping_to_nested_target_and_missing_source(step_and_customers):
     _, customers = step_and_customers
     out = customers.apply_mapping(
-        [("email", "string", "contact.email", "string"), ("shareWithResearchAsOfDate", "long", "consent", "long"), ("ghost", "string", "ghost", "string")]
+        [
+            ("email", "string", "contact.email", "string"),
+            ("shareWithResearchAsOfDate", "long", "consent", "long"),
+            ("ghost", "string", "ghost", "string"),
+        ]
     )
     records = {r["contact"]["email"]: r for r in out.records()}
     assert records["a@x"] == {"contact": {"email": "a@x"}, "consent": 5}
@@ -164,7 +187,9 @@ def test_union_matches_fields_by_name_and_missing_fields_are_absent(put_json, us
     b = put_json("ub", {"email": "b@x", "extra": True})
     out = Union.apply(frame1=a, frame2=b) if use_transform else a.union(b)
     assert out.toDF().columns == ["id", "email", "extra"]
-    assert sorted(out.toJSON()) == sorted([json.dumps({"id": 1, "email": "a@x"}), json.dumps({"email": "b@x", "extra": True})])
+    assert sorted(out.toJSON()) == sorted(
+        [json.dumps({"id": 1, "email": "a@x"}), json.dumps({"email": "b@x", "extra": True})]
+    )
     assert out.filter(lambda r: r["extra"] is None).count() == 0  # absent, not null
 
 

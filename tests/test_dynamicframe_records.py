@@ -53,10 +53,16 @@ CUSTOMERS = [
     ("predicate", "kept"),
     [
         # The STEDI trap: indexing a missing key raises KeyError -> dropped; null != 0 -> kept.
-        (lambda row: not (row["shareWithResearchAsOfDate"] == 0), {"consented@x", "explicit-null@x"}),
+        (
+            lambda row: not (row["shareWithResearchAsOfDate"] == 0),  # noqa: SIM201 - as generated
+            {"consented@x", "explicit-null@x"},
+        ),
         (lambda row: row["shareWithResearchAsOfDate"] is not None, {"consented@x", "zero@x"}),
         (lambda row: row.get("shareWithResearchAsOfDate") is None, {"explicit-null@x", "no-key@x"}),
-        (lambda row: "shareWithResearchAsOfDate" in row, {"consented@x", "explicit-null@x", "zero@x"}),
+        (
+            lambda row: "shareWithResearchAsOfDate" in row,
+            {"consented@x", "explicit-null@x", "zero@x"},
+        ),
         # TypeError (None > 0) drops the null record as well as the missing one.
         (lambda row: row["shareWithResearchAsOfDate"] > 0, {"consented@x"}),
     ],
@@ -86,7 +92,9 @@ def test_filter_drops_records_whose_function_raises_key_value_or_type_error(glue
 
 def test_filter_turns_other_exceptions_into_error_records(glue, lake):
     frame = json_frame(glue, lake, *CUSTOMERS)
-    out = frame.filter(lambda row: 1 / len(row) > 0.6)  # one-key record -> 1.0; others 0.5 ; no error
+    out = frame.filter(
+        lambda row: 1 / len(row) > 0.6
+    )  # one-key record -> 1.0; others 0.5 ; no error
     assert out.count() == 1
     bad = frame.filter(lambda row: 1 / 0)
     assert bad.count() == 0
@@ -98,7 +106,9 @@ def test_filter_turns_other_exceptions_into_error_records(glue, lake):
 
 def test_filter_records_are_dicts_of_present_keys(glue, lake):
     frame = json_frame(glue, lake, *CUSTOMERS)
-    seen = frame.filter(lambda row: isinstance(row, dict) and set(row) <= {"email", "shareWithResearchAsOfDate"})
+    seen = frame.filter(
+        lambda row: isinstance(row, dict) and set(row) <= {"email", "shareWithResearchAsOfDate"}
+    )
     assert seen.count() == len(CUSTOMERS)
 
 

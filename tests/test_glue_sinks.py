@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -46,11 +47,16 @@ def frame(glue, spark):
 def data_files(lake, uri=TRUSTED):
     root = lake.local_path(uri)
     return sorted(
-        os.path.join(d, f) for d, _, names in os.walk(root) for f in names if not f.startswith((".", "_"))
+        os.path.join(d, f)
+        for d, _, names in os.walk(root)
+        for f in names
+        if not f.startswith((".", "_"))
     )
 
 
-def sink_write(glue, frame, behavior="UPDATE_IN_DATABASE", keys=(), fmt="glueparquet", table="customer_trusted"):
+def sink_write(
+    glue, frame, behavior="UPDATE_IN_DATABASE", keys=(), fmt="glueparquet", table="customer_trusted"
+):
     sink = glue.getSink(
         path=TRUSTED,
         connection_type="s3",
@@ -83,13 +89,24 @@ def test_getsink_creates_a_parquet_catalog_table_with_hive_types_and_partitions(
     assert table_format(table) == "parquet"
     assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == PARQUET_SERDE
     assert table["StorageDescriptor"]["Location"] == TRUSTED
-    assert table_columns(table) == [("email", "string"), ("sharewithresearchasofdate", "bigint"), ("year", "string")]
+    assert table_columns(table) == [
+        ("email", "string"),
+        ("sharewithresearchasofdate", "bigint"),
+        ("year", "string"),
+    ]
     assert [k["Name"] for k in table["PartitionKeys"]] == ["year"]
-    assert {os.path.basename(os.path.dirname(f)) for f in data_files(lake)} == {"year=2023", "year=2024"}
+    assert {os.path.basename(os.path.dirname(f)) for f in data_files(lake)} == {
+        "year=2023",
+        "year=2024",
+    }
 
 
-@pytest.mark.parametrize(("behavior", "schema_changes"), [("UPDATE_IN_DATABASE", True), ("LOG", False)])
-def test_update_behavior_decides_whether_an_existing_schema_changes(glue, lake, frame, behavior, schema_changes):
+@pytest.mark.parametrize(
+    ("behavior", "schema_changes"), [("UPDATE_IN_DATABASE", True), ("LOG", False)]
+)
+def test_update_behavior_decides_whether_an_existing_schema_changes(
+    glue, lake, frame, behavior, schema_changes
+):
     from lakehouse.catalog import Catalog, table_columns
 
     sink_write(glue, frame.drop_fields(["year"]))
@@ -121,7 +138,11 @@ def test_each_sink_emits_a_write_event_with_the_rows_it_wrote(glue, lake, frame)
 
 @pytest.mark.parametrize(
     ("fmt", "compression", "codec"),
-    [("glueparquet", "snappy", "SNAPPY"), ("parquet", "gzip", "GZIP"), ("parquet", "uncompressed", "UNCOMPRESSED")],
+    [
+        ("glueparquet", "snappy", "SNAPPY"),
+        ("parquet", "gzip", "GZIP"),
+        ("parquet", "uncompressed", "UNCOMPRESSED"),
+    ],
 )
 def test_glue_compression_names_reach_the_parquet_files(glue, lake, frame, fmt, compression, codec):
     uri = f"s3://{BUCKET}/out/{fmt}-{compression}/"
@@ -142,16 +163,30 @@ def test_json_sink_with_gzip_writes_json_lines(glue, lake, frame):
 
     uri = f"s3://{BUCKET}/out/jsongz/"
     glue.write_dynamic_frame.from_options(
-        frame=frame, connection_type="s3", format="json", connection_options={"path": uri}, format_options={"compression": "gzip"}
+        frame=frame,
+        connection_type="s3",
+        format="json",
+        connection_options={"path": uri},
+        format_options={"compression": "gzip"},
     )
-    rows = [json.loads(line) for f in data_files(lake, uri) for line in gzip.open(f, "rt")]
+    rows = []
+    for f in data_files(lake, uri):
+        with gzip.open(f, "rt") as fh:
+            rows += [json.loads(line) for line in fh]
     assert sorted(r["email"] for r in rows) == ["a@x", "b@x", "c@x"]
 
 
 def test_write_from_catalog_uses_the_table_location_and_format(glue, lake, frame):
     sink_write(glue, frame)
-    glue.write_dynamic_frame.from_catalog(frame=frame, database="stedi", table_name="customer_trusted")
-    assert glue.create_dynamic_frame.from_catalog(database="stedi", table_name="customer_trusted").count() == 6
+    glue.write_dynamic_frame.from_catalog(
+        frame=frame, database="stedi", table_name="customer_trusted"
+    )
+    assert (
+        glue.create_dynamic_frame.from_catalog(
+            database="stedi", table_name="customer_trusted"
+        ).count()
+        == 6
+    )
 
 
 def age(path, hours):
@@ -168,10 +203,12 @@ def age(path, hours):
         ({"retentionPeriod": 1000, "excludeStorageClasses": ["STANDARD_IA"]}, True, True),
     ],
 )
-def test_purge_s3_path_deletes_only_files_older_than_the_retention_period(glue, lake, frame, options, kept_fresh, kept_old):
+def test_purge_s3_path_deletes_only_files_older_than_the_retention_period(
+    glue, lake, frame, options, kept_fresh, kept_old
+):
     sink_write(glue, frame)
     old = lake.root / BUCKET / "customer" / "trusted" / "old-part.parquet"
-    old.write_bytes((data_files(lake)[0] and open(data_files(lake)[0], "rb").read()))
+    old.write_bytes(Path(data_files(lake)[0]).read_bytes())
     age(old, 200)
     fresh = [f for f in data_files(lake) if not f.endswith("old-part.parquet")]
     glue.purge_s3_path(TRUSTED, options)
@@ -183,4 +220,9 @@ def test_purge_then_write_replaces_the_output(glue, lake, frame):
     sink_write(glue, frame)
     glue.purge_s3_path(TRUSTED, {"retentionPeriod": 0})
     sink_write(glue, frame)
-    assert glue.create_dynamic_frame.from_catalog(database="stedi", table_name="customer_trusted").count() == 3
+    assert (
+        glue.create_dynamic_frame.from_catalog(
+            database="stedi", table_name="customer_trusted"
+        ).count()
+        == 3
+    )

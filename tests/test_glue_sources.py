@@ -56,7 +56,11 @@ def test_json_records_keep_only_the_keys_they_had(glue, lake):
 
 
 def test_todf_hides_bookkeeping_columns_and_keeps_source_case(glue, lake):
-    put(lake, "landing/a.json", lines({"customerName": "A", "shareWithResearchAsOfDate": 1}, {"customerName": "B"}))
+    put(
+        lake,
+        "landing/a.json",
+        lines({"customerName": "A", "shareWithResearchAsOfDate": 1}, {"customerName": "B"}),
+    )
     df = read_json(glue).toDF()
     assert df.columns == ["customerName", "shareWithResearchAsOfDate"]
     assert df.count() == 2
@@ -126,14 +130,27 @@ def test_catalog_reads_use_location_and_format_with_lower_case_names(glue, lake,
     location = f"s3://{BUCKET}/tables/{fmt}/"
     local = lake.local_path(location)
     if fmt == "json":
-        put(lake, f"tables/{fmt}/a.json", lines({"serialNumber": "s1", "shareWithResearchAsOfDate": 5}, {"serialNumber": "s2"}))
+        put(
+            lake,
+            f"tables/{fmt}/a.json",
+            lines({"serialNumber": "s1", "shareWithResearchAsOfDate": 5}, {"serialNumber": "s2"}),
+        )
     else:
-        spark.createDataFrame([("s1", 5), ("s2", None)], "serialNumber string, shareWithResearchAsOfDate long").write.parquet(local)
+        spark.createDataFrame(
+            [("s1", 5), ("s2", None)], "serialNumber string, shareWithResearchAsOfDate long"
+        ).write.parquet(local)
     Catalog(lake).upsert_table(
         "stedi",
-        make_table_input("t", location, [("serialnumber", "string"), ("sharewithresearchasofdate", "bigint")], fmt),
+        make_table_input(
+            "t",
+            location,
+            [("serialnumber", "string"), ("sharewithresearchasofdate", "bigint")],
+            fmt,
+        ),
     )
-    frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="t", transformation_ctx="cat")
+    frame = glue.create_dynamic_frame.from_catalog(
+        database="stedi", table_name="t", transformation_ctx="cat"
+    )
     assert frame.toDF().columns == ["serialnumber", "sharewithresearchasofdate"]
     assert frame.count() == 2
     if fmt == "json":  # key presence survives the renaming
@@ -144,7 +161,10 @@ def test_catalog_read_of_an_empty_location_has_the_catalog_columns(glue, lake):
     from lakehouse.catalog import Catalog, make_table_input
 
     Catalog(lake).upsert_table(
-        "stedi", make_table_input("empty", f"s3://{BUCKET}/empty/", [("a", "bigint"), ("b", "string")], "parquet")
+        "stedi",
+        make_table_input(
+            "empty", f"s3://{BUCKET}/empty/", [("a", "bigint"), ("b", "string")], "parquet"
+        ),
     )
     frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="empty")
     assert frame.toDF().columns == ["a", "b"] and frame.count() == 0

@@ -141,9 +141,15 @@ class GlueContext:
             )
         paths = _as_list(connection_options.get("paths") or connection_options.get("path"))
         if not paths:
-            raise LakehouseError('from_options needs connection_options={"paths": ["s3://bucket/prefix/"]}')
+            raise LakehouseError(
+                'from_options needs connection_options={"paths": ["s3://bucket/prefix/"]}'
+            )
         local = [self._local(p) for p in paths]
-        files = list_files(local, _truthy(connection_options.get("recurse", False)), _as_list(connection_options.get("exclusions")))
+        files = list_files(
+            local,
+            _truthy(connection_options.get("recurse", False)),
+            _as_list(connection_options.get("exclusions")),
+        )
         base = local[0] if len(local) == 1 and os.path.isdir(local[0]) else None
         frame = self._read(files, format, dict(format_options or {}), transformation_ctx, base)
         return _push_down(frame, push_down_predicate)
@@ -180,11 +186,41 @@ class GlueContext:
         frame = _lower_case(frame)
         return _push_down(frame, push_down_predicate)
 
-    def create_data_frame_from_catalog(self, database=None, table_name=None, transformation_ctx="", additional_options=None, **kwargs) -> DataFrame:
-        return self.create_dynamic_frame_from_catalog(database, table_name, "", transformation_ctx, kwargs.pop("push_down_predicate", ""), additional_options, **kwargs).toDF()
+    def create_data_frame_from_catalog(
+        self,
+        database=None,
+        table_name=None,
+        transformation_ctx="",
+        additional_options=None,
+        **kwargs,
+    ) -> DataFrame:
+        return self.create_dynamic_frame_from_catalog(
+            database,
+            table_name,
+            "",
+            transformation_ctx,
+            kwargs.pop("push_down_predicate", ""),
+            additional_options,
+            **kwargs,
+        ).toDF()
 
-    def create_data_frame_from_options(self, connection_type, connection_options=None, format=None, format_options=None, transformation_ctx="", **kwargs) -> DataFrame:  # noqa: A002
-        return self.create_dynamic_frame_from_options(connection_type, connection_options, format, format_options, transformation_ctx, **kwargs).toDF()
+    def create_data_frame_from_options(
+        self,
+        connection_type,
+        connection_options=None,
+        format=None,
+        format_options=None,
+        transformation_ctx="",
+        **kwargs,
+    ) -> DataFrame:  # noqa: A002
+        return self.create_dynamic_frame_from_options(
+            connection_type,
+            connection_options,
+            format,
+            format_options,
+            transformation_ctx,
+            **kwargs,
+        ).toDF()
 
     def _read(self, files, fmt, options, transformation_ctx, base, name="") -> DynamicFrame:
         from lakehouse import bookmarks
@@ -216,7 +252,9 @@ class GlueContext:
             if base:
                 reader = reader.option("basePath", base)
             return DynamicFrame(reader.csv(files), self, name)
-        raise LakehouseError(f"format {fmt!r} is not readable by this local Glue runtime; use json, parquet or csv")
+        raise LakehouseError(
+            f"format {fmt!r} is not readable by this local Glue runtime; use json, parquet or csv"
+        )
 
     def getSource(self, connection_type, format=None, transformation_ctx="", **options):  # noqa: N802,A002
         return DataSource(self, connection_type, format, transformation_ctx, options)
@@ -233,12 +271,23 @@ class GlueContext:
     ) -> DynamicFrame:
         connection_options = dict(connection_options or {})
         if str(connection_type).lower() not in ("s3", "file"):
-            raise LakehouseError(f"connection_type {connection_type!r} is not available locally; write to s3 paths")
+            raise LakehouseError(
+                f"connection_type {connection_type!r} is not available locally; write to s3 paths"
+            )
         path = connection_options.get("path")
         if not path:
-            raise LakehouseError('write_dynamic_frame.from_options needs connection_options={"path": "s3://..."}')
+            raise LakehouseError(
+                'write_dynamic_frame.from_options needs connection_options={"path": "s3://..."}'
+            )
         frame = _as_frame(frame)
-        self._write(frame, path, format or "json", _as_list(connection_options.get("partitionKeys")), dict(format_options or {}), None)
+        self._write(
+            frame,
+            path,
+            format or "json",
+            _as_list(connection_options.get("partitionKeys")),
+            dict(format_options or {}),
+            None,
+        )
         return frame
 
     def write_dynamic_frame_from_catalog(
@@ -255,27 +304,59 @@ class GlueContext:
         database = database or kwargs.pop("name_space", None)
         options = dict(additional_options or {})
         table = self.catalog.get_table(database, table_name)
-        keys = _as_list(options.get("partitionKeys")) or [k["Name"] for k in table.get("PartitionKeys", [])]
+        keys = _as_list(options.get("partitionKeys")) or [
+            k["Name"] for k in table.get("PartitionKeys", [])
+        ]
         fmt = table_format(table)
         frame = _as_frame(frame)
         catalog_update = None
         if _truthy(options.get("enableUpdateCatalog", False)):
-            catalog_update = (database, table_name, options.get("updateBehavior", "UPDATE_IN_DATABASE"))
-        self._write(frame, table_location(table), fmt, keys, options, catalog_update, table_label=f"{database}.{table_name}")
+            catalog_update = (
+                database,
+                table_name,
+                options.get("updateBehavior", "UPDATE_IN_DATABASE"),
+            )
+        self._write(
+            frame,
+            table_location(table),
+            fmt,
+            keys,
+            options,
+            catalog_update,
+            table_label=f"{database}.{table_name}",
+        )
         return frame
 
     def getSink(self, connection_type="s3", format=None, transformation_ctx="", **options):  # noqa: N802,A002
         return DataSink(self, connection_type, format, transformation_ctx, options)
 
-    def _write(self, frame: DynamicFrame, path: str, fmt: str, partition_keys, format_options, catalog_update, table_label=None):
+    def _write(
+        self,
+        frame: DynamicFrame,
+        path: str,
+        fmt: str,
+        partition_keys,
+        format_options,
+        catalog_update,
+        table_label=None,
+    ):
         df = frame.toDF()
         keys = [_resolve_key(df, k) for k in partition_keys]
         result = sinks.write_df(df, self._local(path), fmt, keys, format_options)
         if catalog_update is not None:
             database, table, behavior = catalog_update
-            sinks.update_catalog(self.catalog, database, table, path, df.schema, fmt, keys, behavior)
+            sinks.update_catalog(
+                self.catalog, database, table, path, df.schema, fmt, keys, behavior
+            )
             table_label = f"{database.lower()}.{table.lower()}"
-        events.emit("write", path=path, table=table_label, rows=result.rows, fmt=fmt, files=len(result.files))
+        events.emit(
+            "write",
+            path=path,
+            table=table_label,
+            rows=result.rows,
+            fmt=fmt,
+            files=len(result.files),
+        )
         return result
 
     # -- purge ---------------------------------------------------------------------------
@@ -308,11 +389,16 @@ class GlueContext:
             out = self._local(manifest)
             os.makedirs(out, exist_ok=True)
             with open(os.path.join(out, "Success.csv"), "w") as fh:
-                fh.writelines(self.lake.s3_uri(p) + "\n" if p.startswith(str(self.lake.root)) else p + "\n" for p in deleted)
+                fh.writelines(
+                    self.lake.s3_uri(p) + "\n" if p.startswith(str(self.lake.root)) else p + "\n"
+                    for p in deleted
+                )
         events.emit("purge", path=s3_path, files=len(deleted), retention_hours=hours)
         return deleted
 
-    def purge_table(self, database, table_name, options=None, transformation_ctx="", catalog_id=None) -> list[str]:
+    def purge_table(
+        self, database, table_name, options=None, transformation_ctx="", catalog_id=None
+    ) -> list[str]:
         table = self.catalog.get_table(database, table_name)
         return self.purge_s3_path(table_location(table), options, transformation_ctx)
 
@@ -321,14 +407,44 @@ class DynamicFrameReader:
     def __init__(self, glue_context: GlueContext):
         self._glue_context = glue_context
 
-    def from_options(self, connection_type, connection_options=None, format=None, format_options=None, transformation_ctx="", push_down_predicate="", **kwargs):  # noqa: A002
+    def from_options(
+        self,
+        connection_type,
+        connection_options=None,
+        format=None,
+        format_options=None,
+        transformation_ctx="",
+        push_down_predicate="",
+        **kwargs,
+    ):  # noqa: A002
         return self._glue_context.create_dynamic_frame_from_options(
-            connection_type, connection_options, format, format_options, transformation_ctx, push_down_predicate, **kwargs
+            connection_type,
+            connection_options,
+            format,
+            format_options,
+            transformation_ctx,
+            push_down_predicate,
+            **kwargs,
         )
 
-    def from_catalog(self, database=None, table_name=None, redshift_tmp_dir="", transformation_ctx="", push_down_predicate="", additional_options=None, **kwargs):
+    def from_catalog(
+        self,
+        database=None,
+        table_name=None,
+        redshift_tmp_dir="",
+        transformation_ctx="",
+        push_down_predicate="",
+        additional_options=None,
+        **kwargs,
+    ):
         return self._glue_context.create_dynamic_frame_from_catalog(
-            database, table_name, redshift_tmp_dir, transformation_ctx, push_down_predicate, additional_options, **kwargs
+            database,
+            table_name,
+            redshift_tmp_dir,
+            transformation_ctx,
+            push_down_predicate,
+            additional_options,
+            **kwargs,
         )
 
 
@@ -336,34 +452,85 @@ class DataFrameReader:
     def __init__(self, glue_context: GlueContext):
         self._glue_context = glue_context
 
-    def from_catalog(self, database=None, table_name=None, transformation_ctx="", additional_options=None, **kwargs):
-        return self._glue_context.create_data_frame_from_catalog(database, table_name, transformation_ctx, additional_options, **kwargs)
+    def from_catalog(
+        self,
+        database=None,
+        table_name=None,
+        transformation_ctx="",
+        additional_options=None,
+        **kwargs,
+    ):
+        return self._glue_context.create_data_frame_from_catalog(
+            database, table_name, transformation_ctx, additional_options, **kwargs
+        )
 
-    def from_options(self, connection_type, connection_options=None, format=None, format_options=None, transformation_ctx="", **kwargs):  # noqa: A002
-        return self._glue_context.create_data_frame_from_options(connection_type, connection_options, format, format_options, transformation_ctx, **kwargs)
+    def from_options(
+        self,
+        connection_type,
+        connection_options=None,
+        format=None,
+        format_options=None,
+        transformation_ctx="",
+        **kwargs,
+    ):  # noqa: A002
+        return self._glue_context.create_data_frame_from_options(
+            connection_type,
+            connection_options,
+            format,
+            format_options,
+            transformation_ctx,
+            **kwargs,
+        )
 
 
 class DynamicFrameWriter:
     def __init__(self, glue_context: GlueContext):
         self._glue_context = glue_context
 
-    def from_options(self, frame, connection_type, connection_options=None, format=None, format_options=None, transformation_ctx=""):  # noqa: A002
+    def from_options(
+        self,
+        frame,
+        connection_type,
+        connection_options=None,
+        format=None,
+        format_options=None,
+        transformation_ctx="",
+    ):  # noqa: A002
         return self._glue_context.write_dynamic_frame_from_options(
             frame, connection_type, connection_options, format, format_options, transformation_ctx
         )
 
-    def from_catalog(self, frame, database=None, table_name=None, redshift_tmp_dir="", transformation_ctx="", additional_options=None, **kwargs):
+    def from_catalog(
+        self,
+        frame,
+        database=None,
+        table_name=None,
+        redshift_tmp_dir="",
+        transformation_ctx="",
+        additional_options=None,
+        **kwargs,
+    ):
         return self._glue_context.write_dynamic_frame_from_catalog(
-            frame, database, table_name, redshift_tmp_dir, transformation_ctx, additional_options, **kwargs
+            frame,
+            database,
+            table_name,
+            redshift_tmp_dir,
+            transformation_ctx,
+            additional_options,
+            **kwargs,
         )
 
 
 class DataSink:
     """What getSink returns: setCatalogInfo / setFormat / writeFrame."""
 
-    def __init__(self, glue_context: GlueContext, connection_type, format, transformation_ctx, options):  # noqa: A002
+    def __init__(
+        self, glue_context: GlueContext, connection_type, format, transformation_ctx, options
+    ):  # noqa: A002
         if str(connection_type).lower() not in ("s3", "file"):
-            raise LakehouseError(f"getSink connection_type {connection_type!r} is not available locally; use s3")
+            raise LakehouseError(
+                f"getSink connection_type {connection_type!r} is not available locally; use s3"
+            )
         self._ctx = glue_context
         self.transformation_ctx = transformation_ctx
         self.options = dict(options)
@@ -384,13 +551,26 @@ class DataSink:
         update = _truthy(self.options.get("enableUpdateCatalog", False))
         if not path:
             if not (self.database and self.table):
-                raise LakehouseError("getSink needs path= (or setCatalogInfo for an existing table)")
+                raise LakehouseError(
+                    "getSink needs path= (or setCatalogInfo for an existing table)"
+                )
             path = table_location(self._ctx.catalog.get_table(self.database, self.table))
         catalog_update = None
         if update and self.database and self.table:
-            catalog_update = (self.database, self.table, self.options.get("updateBehavior", "UPDATE_IN_DATABASE"))
+            catalog_update = (
+                self.database,
+                self.table,
+                self.options.get("updateBehavior", "UPDATE_IN_DATABASE"),
+            )
         frame = _as_frame(dynamic_frame)
-        self._ctx._write(frame, path, self.format, _as_list(self.options.get("partitionKeys")), self.format_options, catalog_update)
+        self._ctx._write(
+            frame,
+            path,
+            self.format,
+            _as_list(self.options.get("partitionKeys")),
+            self.format_options,
+            catalog_update,
+        )
         return frame
 
     def write(self, frame_or_dfc, info=""):
@@ -402,7 +582,9 @@ class DataSink:
 class DataSource:
     """What getSource returns: setFormat / getFrame."""
 
-    def __init__(self, glue_context: GlueContext, connection_type, format, transformation_ctx, options):  # noqa: A002
+    def __init__(
+        self, glue_context: GlueContext, connection_type, format, transformation_ctx, options
+    ):  # noqa: A002
         self._ctx = glue_context
         self.connection_type = connection_type
         self.format = format
@@ -416,7 +598,11 @@ class DataSource:
 
     def getFrame(self, **kwargs):  # noqa: N802
         return self._ctx.create_dynamic_frame_from_options(
-            self.connection_type, self.options, self.format, self.format_options, self.transformation_ctx
+            self.connection_type,
+            self.options,
+            self.format,
+            self.format_options,
+            self.transformation_ctx,
         )
 
 
@@ -424,10 +610,14 @@ class DataSource:
 def _as_frame(frame) -> DynamicFrame:
     if isinstance(frame, DynamicFrameCollection):
         if len(frame) != 1:
-            raise LakehouseError("a sink needs one DynamicFrame; select one from the collection first")
+            raise LakehouseError(
+                "a sink needs one DynamicFrame; select one from the collection first"
+            )
         return next(iter(frame.values()))
     if not isinstance(frame, DynamicFrame):
-        raise LakehouseError(f"expected a DynamicFrame, got {type(frame).__name__}; wrap DataFrames with DynamicFrame.fromDF")
+        raise LakehouseError(
+            f"expected a DynamicFrame, got {type(frame).__name__}; wrap DataFrames with DynamicFrame.fromDF"
+        )
     return frame
 
 
@@ -436,7 +626,9 @@ def _resolve_key(df: DataFrame, key: str) -> str:
         return key
     matches = [c for c in df.columns if c.lower() == key.lower()]
     if not matches:
-        raise LakehouseError(f"partition key {key!r} is not a field of the frame ({', '.join(df.columns)})")
+        raise LakehouseError(
+            f"partition key {key!r} is not a field of the frame ({', '.join(df.columns)})"
+        )
     return matches[0]
 
 

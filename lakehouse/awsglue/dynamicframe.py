@@ -14,8 +14,7 @@ member per type (as Glue's toDF does for unresolved choices).
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -223,7 +222,9 @@ class DynamicFrame:
     def repartition(self, num_partitions: int, transformation_ctx: str = "", **_) -> DynamicFrame:
         return self._derive(self._df.repartition(num_partitions))
 
-    def coalesce(self, num_partitions: int, shuffle: bool = False, transformation_ctx: str = "", **_):
+    def coalesce(
+        self, num_partitions: int, shuffle: bool = False, transformation_ctx: str = "", **_
+    ):
         df = self._df.repartition(num_partitions) if shuffle else self._df.coalesce(num_partitions)
         return self._derive(df)
 
@@ -262,11 +263,20 @@ class DynamicFrame:
                 f"{self.stageErrorsCount()} error records exceed stageThreshold={stageThreshold}"
             )
         if totalThreshold and self.errorsCount() > totalThreshold:
-            raise LakehouseError(f"{self.errorsCount()} error records exceed totalThreshold={totalThreshold}")
+            raise LakehouseError(
+                f"{self.errorsCount()} error records exceed totalThreshold={totalThreshold}"
+            )
         return self
 
     # -- field transforms --------------------------------------------------------------
-    def drop_fields(self, paths, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def drop_fields(
+        self,
+        paths,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         if isinstance(paths, str):
             paths = [paths]
         df, choices = self._df, dict(self._choices)
@@ -281,10 +291,19 @@ class DynamicFrame:
                     df = df.drop(kind_column(top))
                     del choices[top]
             elif isinstance(df.schema[top].dataType, T.StructType):
-                df = df.withColumn(top, F.col(quote(top)).dropFields(".".join(quote(p) for p in parts[1:])))
+                df = df.withColumn(
+                    top, F.col(quote(top)).dropFields(".".join(quote(p) for p in parts[1:]))
+                )
         return self._derive(df, choices)
 
-    def select_fields(self, paths, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def select_fields(
+        self,
+        paths,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         if isinstance(paths, str):
             paths = [paths]
         wanted: dict[str, list[list[str]] | None] = {}
@@ -299,12 +318,28 @@ class DynamicFrame:
                 wanted.setdefault(top, []).append(parts[1:])
         cols = []
         for top, subs in wanted.items():
-            cols.append(_col(top).alias(top) if subs is None else _nested_select(top, self._df.schema[top].dataType, subs))
-        hidden = [quote(c) for c in self._df.columns if c == ABSENT or (c.startswith(KIND_PREFIX) and c[len(KIND_PREFIX):] in wanted)]
+            cols.append(
+                _col(top).alias(top)
+                if subs is None
+                else _nested_select(top, self._df.schema[top].dataType, subs)
+            )
+        hidden = [
+            quote(c)
+            for c in self._df.columns
+            if c == ABSENT or (c.startswith(KIND_PREFIX) and c[len(KIND_PREFIX) :] in wanted)
+        ]
         choices = {k: v for k, v in self._choices.items() if k in wanted and wanted[k] is None}
         return self._derive(self._df.select(*cols, *hidden), choices)
 
-    def rename_field(self, oldName, newName, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def rename_field(
+        self,
+        oldName,
+        newName,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         old, new = split_path(oldName), split_path(newName)
         top = self._resolve(old[0])
         if top is None:
@@ -318,15 +353,29 @@ class DynamicFrame:
             if ABSENT in df.columns:
                 df = df.withColumn(
                     ABSENT,
-                    F.transform(ABSENT, lambda k: F.when(k == F.lit(top), F.lit(new[0])).otherwise(k)),
+                    F.transform(
+                        ABSENT, lambda k: F.when(k == F.lit(top), F.lit(new[0])).otherwise(k)
+                    ),
                 )
             return self._derive(df, choices)
         value = _col(top, *old[1:])
-        df = df.withColumn(top, F.col(quote(top)).dropFields(".".join(quote(p) for p in old[1:]))) if len(old) > 1 else df.drop(top)
+        df = (
+            df.withColumn(top, F.col(quote(top)).dropFields(".".join(quote(p) for p in old[1:])))
+            if len(old) > 1
+            else df.drop(top)
+        )
         df = _set_path(df, new, value)
         return self._derive(df, choices)
 
-    def apply_mapping(self, mappings, case_sensitive: bool = False, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def apply_mapping(
+        self,
+        mappings,
+        case_sensitive: bool = False,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         """Only the mapped fields survive, cast to their target types (Glue ApplyMapping)."""
         if isinstance(mappings, tuple):
             mappings = [mappings]
@@ -361,7 +410,9 @@ class DynamicFrame:
         if self._has_absent or missing_targets:
             parts = [F.lit(t) for t in missing_targets]
             if self._has_absent:
-                parts += [F.when(F.array_contains(F.col(ABSENT), s), F.lit(t)) for s, t in absent_pairs]
+                parts += [
+                    F.when(F.array_contains(F.col(ABSENT), s), F.lit(t)) for s, t in absent_pairs
+                ]
             arr = F.filter(F.array(*parts), lambda x: x.isNotNull()) if parts else F.array()
             cols.append(F.when(F.size(arr) > 0, arr).alias(ABSENT))
         return self._derive(self._df.select(*cols), {})
@@ -371,7 +422,9 @@ class DynamicFrame:
             args = args[1:]
         return self.apply_mapping(*args, **kwargs)
 
-    def unnest(self, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def unnest(
+        self, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0
+    ):  # noqa: N803
         """Flatten nested structs into top-level fields named 'a.b'."""
         cols = []
 
@@ -393,7 +446,14 @@ class DynamicFrame:
         return self._derive(self._df.select(*cols))
 
     # -- record transforms (Python, as on Glue) ----------------------------------------
-    def filter(self, f: Callable, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def filter(
+        self,
+        f: Callable,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         """Keep records for which f(record) is truthy.
 
         As in Glue's own Python filter: a KeyError, ValueError or TypeError raised by f
@@ -411,16 +471,28 @@ class DynamicFrame:
                 return (False, f"{type(exc).__name__}: {exc}")
 
         verdict = F.udf(judge, "keep boolean, error string")
-        judged = self._df.withColumn("__glue_verdict", verdict(F.struct(*[quote(c) for c in self._df.columns])))
+        judged = self._df.withColumn(
+            "__glue_verdict", verdict(F.struct(*[quote(c) for c in self._df.columns]))
+        )
         kept = judged.where("__glue_verdict.keep").drop("__glue_verdict")
         errors = judged.where("__glue_verdict.error IS NOT NULL").select(
             F.col("__glue_verdict.error").alias("errorMessage"),
             F.lit(transformation_ctx or "Filter").alias("transformation"),
             F.to_json(F.struct(*[quote(c) for c in self._data_names])).alias("record"),
         )
-        return self._derive(kept, stage_errors=errors)._check_thresholds(stageThreshold, totalThreshold)
+        return self._derive(kept, stage_errors=errors)._check_thresholds(
+            stageThreshold, totalThreshold
+        )
 
-    def map(self, f: Callable, preservesPartitioning: bool = False, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def map(
+        self,
+        f: Callable,
+        preservesPartitioning: bool = False,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         """Apply f to every record; f returns the new record (a dict).
 
         The output schema is inferred from the records f returns, like Glue. A record
@@ -464,13 +536,35 @@ class DynamicFrame:
                 and fl.name not in parsed.choices
                 and not is_hidden(fl.name)
                 and before != fl.dataType
-                and isinstance(before, (T.TimestampType, T.DateType, T.DecimalType, T.IntegerType, T.FloatType, T.ShortType, T.ByteType))
+                and isinstance(
+                    before,
+                    (
+                        T.TimestampType,
+                        T.DateType,
+                        T.DecimalType,
+                        T.IntegerType,
+                        T.FloatType,
+                        T.ShortType,
+                        T.ByteType,
+                    ),
+                )
             ):
                 df = df.withColumn(fl.name, F.col(quote(fl.name)).cast(before))
-        return self._derive(df, parsed.choices, stage_errors=errors)._check_thresholds(stageThreshold, totalThreshold)
+        return self._derive(df, parsed.choices, stage_errors=errors)._check_thresholds(
+            stageThreshold, totalThreshold
+        )
 
     # -- combining ---------------------------------------------------------------------
-    def join(self, paths1, paths2, frame2: DynamicFrame, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def join(
+        self,
+        paths1,
+        paths2,
+        frame2: DynamicFrame,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         """Inner equality join keeping both sides' key columns.
 
         A frame2 field whose name is already a frame1 field comes out as `.name`
@@ -481,17 +575,25 @@ class DynamicFrame:
         if isinstance(paths2, str):
             paths2 = [paths2]
         if len(paths1) != len(paths2):
-            raise LakehouseError(f"Join: keys1 {paths1} and keys2 {paths2} must have the same length")
+            raise LakehouseError(
+                f"Join: keys1 {paths1} and keys2 {paths2} must have the same length"
+            )
         left, right = self._df, frame2._df
         left_names = set(self._data_names)
         renames = {n: ("." + n if n in left_names else n) for n in frame2._data_names}
         right_choices = {renames[k]: v for k, v in frame2._choices.items()}
         r_cols = [F.col(quote(n)).alias(renames[n]) for n in frame2._data_names]
-        r_cols += [F.col(quote(kind_column(k))).alias(kind_column(renames[k])) for k in frame2._choices]
+        r_cols += [
+            F.col(quote(kind_column(k))).alias(kind_column(renames[k])) for k in frame2._choices
+        ]
         r_absent = None
         if frame2._has_absent:
-            mapping = F.create_map(*[x for n in frame2._data_names for x in (F.lit(n), F.lit(renames[n]))])
-            r_absent = F.transform(ABSENT, lambda k: F.coalesce(mapping[k], k)).alias("__glue_absent_r")
+            mapping = F.create_map(
+                *[x for n in frame2._data_names for x in (F.lit(n), F.lit(renames[n]))]
+            )
+            r_absent = F.transform(ABSENT, lambda k: F.coalesce(mapping[k], k)).alias(
+                "__glue_absent_r"
+            )
             r_cols.append(r_absent)
         right = right.select(*r_cols)
         l_keys = [self._resolve(split_path(k)[0]) or k for k in paths1]
@@ -500,32 +602,76 @@ class DynamicFrame:
         joined = left.join(right, on=cond, how="inner")
         if frame2._has_absent or self._has_absent:
             l_abs = F.col(ABSENT) if self._has_absent else F.lit(None).cast("array<string>")
-            r_abs = F.col("__glue_absent_r") if frame2._has_absent else F.lit(None).cast("array<string>")
+            r_abs = (
+                F.col("__glue_absent_r")
+                if frame2._has_absent
+                else F.lit(None).cast("array<string>")
+            )
             both = F.concat(F.coalesce(l_abs, F.array()), F.coalesce(r_abs, F.array()))
             joined = joined.withColumn(ABSENT, F.when(F.size(both) > 0, both))
             if frame2._has_absent:
                 joined = joined.drop("__glue_absent_r")
         choices = {**self._choices, **right_choices}
-        out = DynamicFrame(joined, self.glue_ctx, self.name + frame2.name, choices, None, self._all_errors() + frame2._all_errors())
+        out = DynamicFrame(
+            joined,
+            self.glue_ctx,
+            self.name + frame2.name,
+            choices,
+            None,
+            self._all_errors() + frame2._all_errors(),
+        )
         return out
 
-    def union(self, other_frame: DynamicFrame, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def union(
+        self,
+        other_frame: DynamicFrame,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         """Union by field name; a field one side lacks is absent (null) in its records."""
         return union_frames([self, other_frame], self.glue_ctx, self.name)
 
     # -- choices -----------------------------------------------------------------------
-    def resolveChoice(self, specs=None, choice: str = "", database=None, table_name=None, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0, catalog_id=None):  # noqa: N802,N803
+    def resolveChoice(
+        self,
+        specs=None,
+        choice: str = "",
+        database=None,
+        table_name=None,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+        catalog_id=None,
+    ):  # noqa: N802,N803
         from lakehouse.awsglue.transforms.resolve_choice import resolve
 
         return resolve(self, specs, choice, database, table_name)
 
     # -- output ------------------------------------------------------------------------
-    def write(self, connection_type, connection_options=None, format=None, format_options=None, accumulator_size=0):  # noqa: A002
+    def write(
+        self,
+        connection_type,
+        connection_options=None,
+        format=None,
+        format_options=None,
+        accumulator_size=0,
+    ):  # noqa: A002
         return self.glue_ctx.write_dynamic_frame_from_options(
             self, connection_type, connection_options or {}, format, format_options or {}
         )
 
-    def spigot(self, path, options=None, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0):  # noqa: N803
+    def spigot(
+        self,
+        path,
+        options=None,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold=0,
+        totalThreshold=0,
+    ):  # noqa: N803
         """Write a sample (first `topk` records, default 100) as JSON to path; return self."""
         topk = int((options or {}).get("topk", 100))
         sample = DynamicFrame(self._df.limit(topk), self.glue_ctx, self.name, self._choices)
@@ -561,7 +707,11 @@ def union_frames(frames: list[DynamicFrame], glue_ctx, name: str = "") -> Dynami
                 kind = gluetypes.from_spark(df.schema[k].dataType).typeName()
                 cols.append(F.when(F.col(quote(k)).isNotNull(), F.lit(kind)).alias(kc))
         if need_absent:
-            own = F.coalesce(F.col(ABSENT), F.array()) if fr._has_absent else F.array().cast("array<string>")
+            own = (
+                F.coalesce(F.col(ABSENT), F.array())
+                if fr._has_absent
+                else F.array().cast("array<string>")
+            )
             arr = F.concat(own, F.array(*[F.lit(m) for m in missing]).cast("array<string>"))
             cols.append(F.when(F.size(arr) > 0, arr).alias(ABSENT))
         parts.append(df.select(*cols))
@@ -620,7 +770,9 @@ def _set_path(df: DataFrame, parts: list[str], value: Column) -> DataFrame:
         return df.withColumn(parts[0], value)
     top = parts[0]
     if top in df.columns:
-        return df.withColumn(top, F.col(quote(top)).withField(".".join(quote(p) for p in parts[1:]), value))
+        return df.withColumn(
+            top, F.col(quote(top)).withField(".".join(quote(p) for p in parts[1:]), value)
+        )
     nested = value
     for p in reversed(parts[1:]):
         nested = F.struct(nested.alias(p))
@@ -682,9 +834,10 @@ class DynamicFrameCollection:
             elif isinstance(res, DynamicFrameCollection):
                 out.update(res._df_dict)
             else:
-                raise TypeError(f"flatmap function must return DynamicFrame or DynamicFrameCollection. Got {type(res)}")
+                raise TypeError(
+                    f"flatmap function must return DynamicFrame or DynamicFrameCollection. Got {type(res)}"
+                )
         return DynamicFrameCollection(out, self._glue_ctx)
 
     def __repr__(self) -> str:
         return f"DynamicFrameCollection({list(self._df_dict)})"
-

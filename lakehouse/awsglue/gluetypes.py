@@ -78,7 +78,10 @@ class Field:
         return f"Field({self.name}, {self.dataType!r})"
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Field) and (self.name, self.dataType) == (other.name, other.dataType)
+        return isinstance(other, Field) and (self.name, self.dataType) == (
+            other.name,
+            other.dataType,
+        )
 
 
 class StructType(DataType):

@@ -15,8 +15,16 @@ class DropNullFields(GlueTransform):
         names = frame._data_names
         if not names:
             return frame
-        null_typed = [f.name for f in frame._df.schema.fields if f.name in names and isinstance(f.dataType, T.NullType)]
-        counts = frame._df.agg(*[F.count(F.col(quote(n))).alias(str(i)) for i, n in enumerate(names)]).first()
+        null_typed = [
+            f.name
+            for f in frame._df.schema.fields
+            if f.name in names and isinstance(f.dataType, T.NullType)
+        ]
+        counts = frame._df.agg(
+            *[F.count(F.col(quote(n))).alias(str(i)) for i, n in enumerate(names)]
+        ).first()
         empty = [n for i, n in enumerate(names) if not counts[str(i)]]
         drop = list(dict.fromkeys(null_typed + empty))
-        return frame.drop_fields(["`" + n + "`" for n in drop], transformation_ctx) if drop else frame
+        return (
+            frame.drop_fields(["`" + n + "`" for n in drop], transformation_ctx) if drop else frame
+        )

@@ -15,7 +15,13 @@ from lakehouse.awsglue.transforms.transform import GlueTransform
 from lakehouse.errors import LakehouseError
 from lakehouse.json_source import ABSENT, kind_column
 
-_GLUE_NAME = {"bigint": "long", "integer": "int", "smallint": "short", "tinyint": "byte", "bool": "boolean"}
+_GLUE_NAME = {
+    "bigint": "long",
+    "integer": "int",
+    "smallint": "short",
+    "tinyint": "byte",
+    "bool": "boolean",
+}
 
 
 def _glue_name(type_name: str) -> str:
@@ -33,13 +39,19 @@ def _catalog_types(frame, database, table_name) -> dict[str, str]:
     return {name.lower(): hive for name, hive in table_columns(table)}
 
 
+def _without(arr, name: str):
+    return F.filter(arr, lambda x: x != F.lit(name))
+
+
 def resolve(frame, specs=None, choice="", database=None, table_name=None):
     from lakehouse.awsglue.dynamicframe import _col, quote, split_path
 
     if specs is None and not choice:
         raise LakehouseError("resolveChoice: parameter specs and choice are both missing, add one")
     if specs is not None and choice:
-        raise LakehouseError("resolveChoice: parameter specs and choice are both specified, choose one")
+        raise LakehouseError(
+            "resolveChoice: parameter specs and choice are both specified, choose one"
+        )
     if isinstance(specs, tuple):
         specs = [specs]
     if specs is None:
@@ -54,7 +66,9 @@ def resolve(frame, specs=None, choice="", database=None, table_name=None):
         verb, _, arg = action.partition(":")
         verb = verb.strip().lower()
         if verb == "match_catalog":
-            catalog = catalog if catalog is not None else _catalog_types(frame, database, table_name)
+            catalog = (
+                catalog if catalog is not None else _catalog_types(frame, database, table_name)
+            )
             target = catalog.get(top.lower())
             if target is None:
                 continue
@@ -66,7 +80,9 @@ def resolve(frame, specs=None, choice="", database=None, table_name=None):
         if len(parts) > 1:
             if verb == "cast":
                 value = _col(top, *parts[1:]).cast(gluetypes.spark_type_name(arg))
-                df = df.withColumn(top, F.col(quote(top)).withField(".".join(quote(p) for p in parts[1:]), value))
+                df = df.withColumn(
+                    top, F.col(quote(top)).withField(".".join(quote(p) for p in parts[1:]), value)
+                )
             continue
         kinds = choices.get(top)
         kind = F.col(quote(kind_column(top))) if kinds else None
@@ -75,13 +91,18 @@ def resolve(frame, specs=None, choice="", database=None, table_name=None):
         elif verb == "project":
             target = gluetypes.spark_type_name(arg)
             if kinds:
-                df = df.withColumn(top, F.when(kind == _glue_name(arg), F.col(quote(top)).cast(target)))
+                df = df.withColumn(
+                    top, F.when(kind == _glue_name(arg), F.col(quote(top)).cast(target))
+                )
             else:
                 df = df.withColumn(top, F.col(quote(top)).cast(target))
         elif not kinds:
             continue  # make_cols / make_struct leave a single-typed field alone
         elif verb == "make_struct":
-            members = [F.when(kind == k, F.col(quote(top)).cast(gluetypes.spark_type_name(k))).alias(k) for k in kinds]
+            members = [
+                F.when(kind == k, F.col(quote(top)).cast(gluetypes.spark_type_name(k))).alias(k)
+                for k in kinds
+            ]
             df = df.withColumn(top, F.struct(*members))
         else:  # make_cols: field_<type> per type, in the field's place
             new_cols = []
@@ -90,14 +111,20 @@ def resolve(frame, specs=None, choice="", database=None, table_name=None):
                     new_cols.append(F.col(quote(c)))
                     continue
                 for k in kinds:
-                    new_cols.append(F.when(kind == k, F.col(quote(top)).cast(gluetypes.spark_type_name(k))).alias(f"{top}_{k}"))
+                    new_cols.append(
+                        F.when(
+                            kind == k, F.col(quote(top)).cast(gluetypes.spark_type_name(k))
+                        ).alias(f"{top}_{k}")
+                    )
             df = df.select(*new_cols)
             if ABSENT in df.columns:
                 others = F.filter(
-                    F.array(*[F.when(kind.isNull() | (kind != k), F.lit(f"{top}_{k}")) for k in kinds]),
+                    F.array(
+                        *[F.when(kind.isNull() | (kind != k), F.lit(f"{top}_{k}")) for k in kinds]
+                    ),
                     lambda x: x.isNotNull(),
                 )
-                kept = F.filter(F.coalesce(F.col(ABSENT), F.array()), lambda x: x != F.lit(top))
+                kept = _without(F.coalesce(F.col(ABSENT), F.array()), top)
                 both = F.concat(kept, others)
                 df = df.withColumn(ABSENT, F.when(F.size(both) > 0, both))
         if kinds:
@@ -109,5 +136,17 @@ def resolve(frame, specs=None, choice="", database=None, table_name=None):
 class ResolveChoice(GlueTransform):
     """Resolve choice types: specs=[(path, action)] or choice=action for every choice field."""
 
-    def __call__(self, frame, specs=None, choice="", database=None, table_name=None, transformation_ctx="", info="", stageThreshold=0, totalThreshold=0, catalog_id=None):  # noqa: N803
+    def __call__(
+        self,
+        frame,
+        specs=None,
+        choice="",
+        database=None,
+        table_name=None,
+        transformation_ctx="",
+        info="",
+        stageThreshold=0,
+        totalThreshold=0,
+        catalog_id=None,
+    ):  # noqa: N803
         return resolve(frame, specs, choice, database, table_name)
