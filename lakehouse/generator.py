@@ -41,16 +41,71 @@ TABLES = LANDING_TABLES + DOWNSTREAM_TABLES
 PROFILES = ("rubric", "strict")
 AXES = [(x, y, z) for x in (-1.0, 0.0, 1.0) for y in (-1.0, 0.0, 1.0) for z in (-1.0, 0.0, 1.0)]
 
-FIRST = (
-    "Santosh Ben Frank David Edward Sarah Jeff Lyn Chris Danny Kathy Anna Liz Raymond Gail "
-    "Jacob Bobby Mohammed Ahmed Senthil Steph Spencer Trevor Neeraj Juan Sean Larry Eric John "
-    "Alfredo Travis Craig Rick"
-).split()
-LAST = (
-    "Clayton Khatib Hansen Jones Lincoln Mitra Aristotle Lin Armstrong Staples Hoover Davis "
-    "Fibonacci Doshi Huey Abram Hansen Bell Gonzales Phillips Wu Kirby Santos Olsen Anandh "
-    "Jackson Mendoza Lopez"
-).split()
+FIRST = [
+    "Santosh",
+    "Ben",
+    "Frank",
+    "David",
+    "Edward",
+    "Sarah",
+    "Jeff",
+    "Lyn",
+    "Chris",
+    "Danny",
+    "Kathy",
+    "Anna",
+    "Liz",
+    "Raymond",
+    "Gail",
+    "Jacob",
+    "Bobby",
+    "Mohammed",
+    "Ahmed",
+    "Senthil",
+    "Steph",
+    "Spencer",
+    "Trevor",
+    "Neeraj",
+    "Juan",
+    "Sean",
+    "Larry",
+    "Eric",
+    "John",
+    "Alfredo",
+    "Travis",
+    "Craig",
+    "Rick",
+]
+LAST = [
+    "Clayton",
+    "Khatib",
+    "Hansen",
+    "Jones",
+    "Lincoln",
+    "Mitra",
+    "Aristotle",
+    "Lin",
+    "Armstrong",
+    "Staples",
+    "Hoover",
+    "Davis",
+    "Fibonacci",
+    "Doshi",
+    "Huey",
+    "Abram",
+    "Hansen",
+    "Bell",
+    "Gonzales",
+    "Phillips",
+    "Wu",
+    "Kirby",
+    "Santos",
+    "Olsen",
+    "Anandh",
+    "Jackson",
+    "Mendoza",
+    "Lopez",
+]
 
 # Consent kinds, as they appear in the customer file.
 CONSENTED = "consented"  # key present, epoch ms > 0

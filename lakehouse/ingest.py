@@ -58,8 +58,10 @@ def landing_uri(source: str) -> str:
 def source_files(src: Path) -> dict[str, list[Path]]:
     """SRC/<source>/landing/*.json for each source, or an error naming what is missing."""
     if not src.is_dir():
-        raise LakehouseError(f"dataset folder {src} does not exist; pass a folder with "
-                             "customer/landing/, accelerometer/landing/ and step_trainer/landing/")
+        raise LakehouseError(
+            f"dataset folder {src} does not exist; pass a folder with "
+            "customer/landing/, accelerometer/landing/ and step_trainer/landing/"
+        )
     found = {}
     for source in SOURCES:
         folder = src / source / "landing"
@@ -89,9 +91,9 @@ def copy_landing_file(src_file: Path, dest_dir: Path) -> Path | None:
     The single place a landing file enters the lake, so checks on its lines hook in here.
     """
     dest = dest_dir / src_file.name
-    if dest.is_file() and dest.stat().st_size == src_file.stat().st_size:
-        if _digest(dest) == _digest(src_file):
-            return None
+    same_size = dest.is_file() and dest.stat().st_size == src_file.stat().st_size
+    if same_size and _digest(dest) == _digest(src_file):
+        return None
     tmp = dest_dir / f".{src_file.name}.tmp"
     shutil.copyfile(src_file, tmp)
     os.replace(tmp, dest)

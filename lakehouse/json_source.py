@@ -79,77 +79,95 @@ def _infer(spark, records: DataFrame, files, multiline, json_path) -> T.StructTy
     return infer_records(spark, records)
 
 
-def _detect_choices(records: DataFrame, schema: T.StructType) -> dict[str, tuple[str, ...]]:
-    """Top-level fields whose JSON values had more than one type, one aggregate pass.
+_WHOLE_NUMBER = r"^-?[0-9]+$"
 
-    Spark widens string+number to string and long+double to double. Parsing the
-    text again with string fields typed double (numbers survive) and double
-    fields typed long (whole numbers survive) shows which fields were widened.
+
+def _keys_regex(names: list[str], token: str) -> str:
+    """Regex: one of the keys, a colon, then a token (a cheap pre-check on the raw text)."""
+    keys = "|".join("\\Q" + n + "\\E" for n in names)
+    return '"(?:' + keys + ')"\\s*:\\s*' + token
+
+
+_NUMBER_TOKEN = "[-0-9]"
+_WHOLE_TOKEN = "-?[0-9]+\\s*[,}]"
+
+
+def _number_after_key(name: str) -> str:
+    return _keys_regex([name], _NUMBER_TOKEN)
+
+
+def _detect_choices(records: DataFrame, schema: T.StructType) -> dict[str, tuple[str, ...]]:
+    """Top-level fields whose JSON values had more than one type, in one aggregate pass.
+
+    Spark widens long+double to double and string+number to string. One regex per line
+    looks for a whole number after any double field's key, another for a number after
+    any string field's key; only on a hit (rare) do typed parses confirm which fields
+    are choices (the key may also occur nested). Typed parses that fail on most records
+    are avoided on the common path: Spark pays an exception per failing record.
     """
-    probe_fields = []
-    for f in schema.fields:
-        if isinstance(f.dataType, T.StringType):
-            probe_fields.append(T.StructField(f.name, T.DoubleType()))
-        elif isinstance(f.dataType, T.DoubleType):
-            probe_fields.append(T.StructField(f.name, T.LongType()))
-    if not probe_fields:
+    strings = [f.name for f in schema.fields if isinstance(f.dataType, T.StringType)]
+    doubles = [f.name for f in schema.fields if isinstance(f.dataType, T.DoubleType)]
+    if not strings and not doubles:
         return {}
-    probe = F.from_json("value", T.StructType(probe_fields)).alias("p")
-    counts = records.select(probe).agg(
-        *[F.count(F.col("p")[f.name]).alias(str(i)) for i, f in enumerate(probe_fields)]
-    )
-    row = counts.first()
+    value = F.col("value")
+    aggs = [F.lit(0).alias("s"), F.lit(0).alias("d")]
+    if strings:
+        aggs[0] = F.count(F.when(value.rlike(_keys_regex(strings, _NUMBER_TOKEN)), 1)).alias("s")
+    if doubles:
+        aggs[1] = F.count(F.when(value.rlike(_keys_regex(doubles, _WHOLE_TOKEN)), 1)).alias("d")
+    row = records.agg(*aggs).first()
     choices: dict[str, tuple[str, ...]] = {}
-    number_in_string = []
-    for i, f in enumerate(probe_fields):
-        if not row[str(i)]:
-            continue
-        if isinstance(f.dataType, T.LongType):
-            choices[f.name] = ("double", "long")
-        else:
-            number_in_string.append(f.name)
-    if number_in_string:
-        # Rare: split the numbers found inside string fields into long and double.
-        as_long = T.StructType([T.StructField(n, T.LongType()) for n in number_in_string])
-        as_double = T.StructType([T.StructField(n, T.DoubleType()) for n in number_in_string])
-        parsed = records.select(
-            F.from_json("value", as_long).alias("l"), F.from_json("value", as_double).alias("d")
-        )
-        aggs = []
-        for n in number_in_string:
-            aggs.append(F.count(F.col("l")[n]).alias("l_" + n))
-            aggs.append(
-                F.count(F.when(F.col("l")[n].isNull() & F.col("d")[n].isNotNull(), 1)).alias(
-                    "d_" + n
-                )
-            )
-        split = parsed.agg(*aggs).first()
-        for n in number_in_string:
-            kinds = {"string"}
-            if split["l_" + n]:
-                kinds.add("long")
-            if split["d_" + n]:
-                kinds.add("double")
+    if row["d"]:
+        as_text = T.StructType([T.StructField(n, T.StringType()) for n in doubles])
+        probe = records.select(F.from_json("value", as_text).alias("p"))
+        whole = probe.agg(
+            *[
+                F.count(F.when(F.col("p")[n].rlike(_WHOLE_NUMBER), 1)).alias(f"d{i}")
+                for i, n in enumerate(doubles)
+            ]
+        ).first()
+        choices.update({n: ("double", "long") for i, n in enumerate(doubles) if whole[f"d{i}"]})
+    if row["s"]:
+        choices.update(_split_numbers_in_strings(records, strings))
+    return choices
+
+
+def _split_numbers_in_strings(records: DataFrame, names: list[str]) -> dict[str, tuple[str, ...]]:
+    """Rare path: which number kinds really occur in these string fields."""
+    as_long = T.StructType([T.StructField(n, T.LongType()) for n in names])
+    as_double = T.StructType([T.StructField(n, T.DoubleType()) for n in names])
+    parsed = records.select(
+        F.from_json("value", as_long).alias("l"), F.from_json("value", as_double).alias("d")
+    )
+    aggs = []
+    for i, n in enumerate(names):
+        aggs.append(F.count(F.col("l")[n]).alias(f"l{i}"))
+        only_double = F.col("l")[n].isNull() & F.col("d")[n].isNotNull()
+        aggs.append(F.count(F.when(only_double, 1)).alias(f"d{i}"))
+    split = parsed.agg(*aggs).first()
+    choices = {}
+    for i, n in enumerate(names):
+        kinds = {"string"}
+        if split[f"l{i}"]:
+            kinds.add("long")
+        if split[f"d{i}"]:
+            kinds.add("double")
+        if len(kinds) > 1:
             choices[n] = tuple(sorted(kinds))
     return choices
 
 
 def _kind_expr(name: str, dtype: T.DataType, kinds: tuple[str, ...]) -> Column:
-    """Per-record type of a choice field, from a typed re-parse of the text."""
-    as_long = F.from_json("value", T.StructType([T.StructField(name, T.LongType())]))[name]
+    """Per-record type of a choice field, from its raw text (no failing typed parse)."""
+    value = F.col("r")[name]
     if isinstance(dtype, T.DoubleType):
+        text = F.from_json("value", T.StructType([T.StructField(name, T.StringType())]))[name]
         return (
-            F.when(F.col("r")[name].isNull(), None)
-            .when(as_long.isNotNull(), "long")
-            .otherwise("double")
+            F.when(value.isNull(), None).when(text.rlike(_WHOLE_NUMBER), "long").otherwise("double")
         )
-    as_double = F.from_json("value", T.StructType([T.StructField(name, T.DoubleType())]))[name]
-    expr = F.when(F.col("r")[name].isNull(), None)
-    if "long" in kinds:
-        expr = expr.when(as_long.isNotNull(), "long")
-    if "double" in kinds:
-        expr = expr.when(as_double.isNotNull(), "double")
-    return expr.otherwise("string")
+    is_number = F.col("value").rlike(_number_after_key(name)) & value.rlike(r"^-?[0-9.eE+-]+$")
+    number_kind = F.when(value.rlike(_WHOLE_NUMBER), "long").otherwise("double")
+    return F.when(value.isNull(), None).when(is_number, number_kind).otherwise("string")
 
 
 def read_json(

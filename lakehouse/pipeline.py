@@ -95,15 +95,14 @@ def count_rows(lake: Lake, table: str) -> int | None:
         files = sorted(folder.glob("*.json"))
         if not files:
             return None
-        return sum(
-            sum(1 for line in f.open("rb") if line.strip()) for f in files
-        )
+        return sum(sum(1 for line in f.open("rb") if line.strip()) for f in files)
     import pyarrow.dataset as ds
 
     files = [
         p
         for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+        if p.is_file()
+        and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
     ]
     if not files:
         return None

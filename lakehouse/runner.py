@@ -32,6 +32,8 @@ class JobResult:
     rows_written: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     traceback: str | None = None
+    # EvaluateDataQuality results: [{"context": ..., "outcomes": [{"Rule", "Outcome", ...}]}]
+    data_quality: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -104,7 +106,7 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
     with (
         using(lake),
         glue_shim(),
-        events.collect("write") as collected,
+        events.collect() as collected,
         _script_environment(script, argv),
     ):
         try:
@@ -131,6 +133,7 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
         rows_written=_written(collected),
         error=error,
         traceback=trace,
+        data_quality=[dict(e.data) for e in collected if e.kind == "data_quality"],
     )
 
 

@@ -32,12 +32,12 @@ def test_every_golden_file_belongs_to_a_table_and_profile():
     [
         pytest.param(
             {"type": "expect_column_values_to_be_between", "kwargs": {"column": "x", "min_value": -10, "max_value": 10}},
-            ['ColumnValues "x" >= -10', 'ColumnValues "x" <= 10'],
+            ['ColumnValues "x" >= -10 where "x is not null"', 'ColumnValues "x" <= 10 where "x is not null"'],
             id="between-is-two-inclusive-rules-because-dqdl-between-is-exclusive",
         ),
         pytest.param(
             {"type": "expect_column_values_to_be_between", "kwargs": {"column": "x", "min_value": 0, "strict_min": True}},
-            ['ColumnValues "x" > 0'],
+            ['ColumnValues "x" > 0 where "x is not null"'],
             id="strict-min-is-greater-than",
         ),
         pytest.param(

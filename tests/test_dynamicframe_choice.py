@@ -165,3 +165,18 @@ def test_choice_survives_catalog_style_lower_casing_and_union(customers, glue, s
     both = customers.union(other)
     assert both.schema().field_map()["phone"].dataType.typeName() == "choice"
     assert {r["email"]: r.get("phone") for r in both.records()}["d@x"] == "555"
+
+
+def test_a_number_under_the_same_key_nested_elsewhere_is_not_a_choice(glue, lake):
+    """Choices are detected on top-level fields; a nested key with the same name is not one."""
+    folder = lake.root / BUCKET / "nested"
+    folder.mkdir(parents=True)
+    (folder / "a.json").write_text(
+        json.dumps({"meta": {"phone": 5, "x": 1}, "phone": "801", "x": 1.5}) + "\n"
+        + json.dumps({"phone": "802", "x": 2.5}) + "\n"
+    )
+    frame = glue.create_dynamic_frame.from_options(
+        connection_type="s3", format="json", connection_options={"paths": [f"s3://{BUCKET}/nested/"]}
+    )
+    assert frame._choices == {}
+    assert {r["phone"] for r in frame.records()} == {"801", "802"}

@@ -215,3 +215,12 @@ def test_repartition_and_coalesce_keep_records(step_and_customers):
     steps, _ = step_and_customers
     assert steps.repartition(3).getNumPartitions() == 3
     assert steps.coalesce(1).count() == 3
+
+
+def test_join_of_a_frame_with_a_frame_derived_from_it(step_and_customers):
+    """Both sides share lineage (a self-join); the condition must still compare the two sides."""
+    steps, _ = step_and_customers
+    renamed = steps.rename_field("sensorReadingTime", "t2").select_fields(["t2", "serialNumber"])
+    joined = steps.join(["sensorReadingTime"], ["t2"], renamed)
+    assert joined.count() == 3
+    assert joined.toDF().columns[-2:] == ["t2", ".serialNumber"]

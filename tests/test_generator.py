@@ -16,11 +16,17 @@ SOURCES = ("customer", "accelerometer", "step_trainer")
 
 
 def _lines(folder: Path) -> list[dict]:
-    return [json.loads(line) for f in sorted(folder.glob("*.json")) for line in f.open() if line.strip()]
+    return [
+        json.loads(line) for f in sorted(folder.glob("*.json")) for line in f.open() if line.strip()
+    ]
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -99,22 +105,36 @@ def test_different_users_share_timestamps(rows):
 
 
 def test_some_readings_precede_their_owners_consent(rows):
-    consent = {c["email"]: c["shareWithResearchAsOfDate"] for c in rows["customer"] if c.get("shareWithResearchAsOfDate")}
-    early = [r for r in rows["accelerometer"] if r["user"] in consent and r["timestamp"] < consent[r["user"]]]
+    consent = {
+        c["email"]: c["shareWithResearchAsOfDate"]
+        for c in rows["customer"]
+        if c.get("shareWithResearchAsOfDate")
+    }
+    early = [
+        r
+        for r in rows["accelerometer"]
+        if r["user"] in consent and r["timestamp"] < consent[r["user"]]
+    ]
     at = [r for r in rows["accelerometer"] if consent.get(r["user"]) == r["timestamp"]]
     assert early and at, "readings before consent, and readings exactly at it"
 
 
 def test_one_step_reading_per_accelerometer_instant_of_its_owner(rows):
     serial_of = {c["email"]: c["serialNumber"] for c in rows["customer"]}
-    instants = {(serial_of[r["user"]], r["timestamp"]) for r in rows["accelerometer"] if r["user"] in serial_of}
+    instants = {
+        (serial_of[r["user"]], r["timestamp"])
+        for r in rows["accelerometer"]
+        if r["user"] in serial_of
+    }
     steps = Counter((s["serialNumber"], s["sensorReadingTime"]) for s in rows["step_trainer"])
     assert all(steps[i] == 1 for i in instants)
 
 
 def test_thirty_step_readings_per_registered_serial(rows):
     registered = {c["serialNumber"] for c in rows["customer"]}
-    per_serial = Counter(s["serialNumber"] for s in rows["step_trainer"] if s["serialNumber"] in registered)
+    per_serial = Counter(
+        s["serialNumber"] for s in rows["step_trainer"] if s["serialNumber"] in registered
+    )
     assert Counter(per_serial.values()).most_common(1)[0][0] == READINGS_PER_SERIAL
 
 
@@ -131,7 +151,10 @@ def test_traps_for_strict_are_present(rows):
 def test_type_drift_writes_the_customer_files_in_the_older_encoding(tmp_path):
     generate(tmp_path / "old", 40, seed=2, type_drift=True)
     generate(tmp_path / "new", 40, seed=2)
-    old, new = _lines(tmp_path / "old" / "customer" / "landing"), _lines(tmp_path / "new" / "customer" / "landing")
+    old, new = (
+        _lines(tmp_path / "old" / "customer" / "landing"),
+        _lines(tmp_path / "new" / "customer" / "landing"),
+    )
     assert all(isinstance(c["phone"], int) for c in old)
     assert all(isinstance(c["registrationDate"], float) for c in old)
     assert all("shareWithResearchAsOfDate" in c for c in old)

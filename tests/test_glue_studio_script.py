@@ -153,6 +153,9 @@ def test_exported_script_runs_unchanged_and_a_second_script_reads_its_table(spar
 
     result = run_script(CATALOG_READER, ["--JOB_NAME", "readings_per_device"], lake, spark=spark)
     assert result.ok, result.traceback
+    [dq] = result.data_quality
+    assert dq["context"] == "EvaluateDataQuality_node1723712999001"
+    assert [(o["Rule"], o["Outcome"]) for o in dq["outcomes"]] == [("ColumnCount > 0", "Passed")]
     per_device: dict[str, int] = {}
     for serial, _, _ in _expected_trusted():
         per_device[serial] = per_device.get(serial, 0) + 1

@@ -108,6 +108,16 @@ def test_consent_kinds_tell_blank_from_zero_from_a_date(mini_rubric):
     assert kinds == {"absent (blank)": expected_blank, "consent date": 6}
 
 
+def test_consent_timeline_counts_only_real_consent_dates(mini_rubric):
+    with LocalEngine(mini_rubric) as engine:
+        timeline = explore.consent_timeline(engine)
+        _, rows = engine.query(
+            "SELECT COUNT(DISTINCT email) FROM customer_landing WHERE shareWithResearchAsOfDate > 0"
+        )
+    last = timeline.groupby("kind")["customers"].max().to_dict()
+    assert last == {"registered": engine.count("customer_landing"), "consented": rows[0][0]}
+
+
 @pytest.mark.parametrize("where", ["env file", "env folder", "lake default"])
 def test_the_report_notebook_finds_the_newest_report(tmp_path, monkeypatch, where):
     old, new = (

@@ -27,7 +27,9 @@ def run_ok(profile: str, lake, spark) -> None:
 
 def expected(sample, profile: str) -> dict[str, int]:
     manifest = json.loads((sample / "manifest.json").read_text())
-    return {t: n for t, n in manifest["expected_counts"][profile].items() if not t.endswith("_landing")}
+    return {
+        t: n for t, n in manifest["expected_counts"][profile].items() if not t.endswith("_landing")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,9 @@ def test_counts_equal_the_generator_manifest(twice, sample):
 def test_running_a_profile_twice_gives_identical_tables(twice):
     """Glue's S3 sink appends; each job's purge node makes a re-run replace its table."""
     _, _, first, second = twice
-    assert {t: sum(c.values()) for t, c in second.items()} == {t: sum(c.values()) for t, c in first.items()}
+    assert {t: sum(c.values()) for t, c in second.items()} == {
+        t: sum(c.values()) for t, c in first.items()
+    }
     assert second == first
 
 
@@ -85,7 +89,9 @@ def test_jobs_register_their_tables_in_the_catalog(twice):
     ("profile", "customers", "seed", "drift"),
     [("rubric", 30, 3, True), ("strict", 30, 3, True), ("strict", 150, 8, False)],
 )
-def test_counts_equal_the_manifest_for_other_seeds_and_sizes(tmp_path, spark, profile, customers, seed, drift):
+def test_counts_equal_the_manifest_for_other_seeds_and_sizes(
+    tmp_path, spark, profile, customers, seed, drift
+):
     generate(tmp_path / "s", customers, seed, drift)
     lake = Lake(tmp_path / "lake")
     ingest(tmp_path / "s", lake)
@@ -121,10 +127,14 @@ def test_run_command_stops_at_the_first_failing_job(tmp_path, spark, capsys, mon
 
 
 def test_demo_generates_ingests_runs_and_reports(tmp_path, spark, capsys):
-    code = cli_main(["demo", "--lake", str(tmp_path / "lake"), "--sample", str(tmp_path / "sample")])
+    code = cli_main(
+        ["demo", "--lake", str(tmp_path / "lake"), "--sample", str(tmp_path / "sample")]
+    )
     out = capsys.readouterr().out
     assert (tmp_path / "sample" / "manifest.json").is_file()
     assert "row counts (rubric profile)" in out
-    table_lines = [line for line in out.splitlines() if line.split()[:1] and line.split()[0] in pipeline.TABLES]
+    table_lines = [
+        line for line in out.splitlines() if line.split()[:1] and line.split()[0] in pipeline.TABLES
+    ]
     assert len(table_lines) == 8 and all(line.endswith("ok") for line in table_lines), out
     assert code in (0, 1)  # 1 only if the validation report (another component) fails

@@ -1,17 +1,20 @@
 """Read a finished lake back without Spark, and the privacy checks the strict profile must pass.
 
-Shared by the pipeline tests. Tables are read with pyarrow (an independent reader: not the
+Shared by the pipeline tests (imported from them); the tests here prove each check can fail. Tables are read with pyarrow (an independent reader: not the
 runtime that wrote them) and checked with DuckDB against the landing JSON.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+import pytest
 
 LOCATIONS = {
     "customer_trusted": "customer/trusted",
@@ -85,7 +88,10 @@ def privacy_violations(lake) -> list[str]:
             found.append(f"{label}: {n} row(s)")
 
     for table in ("customer_trusted", "customer_curated"):
-        rows(f"{table} without consent", f"SELECT * FROM {table} WHERE email NOT IN (SELECT email FROM consent)")
+        rows(
+            f"{table} without consent",
+            f"SELECT * FROM {table} WHERE email NOT IN (SELECT email FROM consent)",
+        )
     rows(
         "accelerometer_trusted before consent",
         """SELECT a.* FROM accelerometer_trusted a LEFT JOIN consent k ON k.email = a.user
@@ -113,7 +119,9 @@ def privacy_violations(lake) -> list[str]:
         values = {str(v) for v in ml.column(name).to_pylist() if v is not None}
         hits = values & known
         if hits:
-            found.append(f"machine_learning_curated.{name} holds identifier values, e.g. {sorted(hits)[0]!r}")
+            found.append(
+                f"machine_learning_curated.{name} holds identifier values, e.g. {sorted(hits)[0]!r}"
+            )
     lower = {c.lower(): c for c in ml.column_names}
     if "timestamp" in lower and "sensorreadingtime" in lower:
         rows(
@@ -125,29 +133,59 @@ def privacy_violations(lake) -> list[str]:
 
 # -- the checks can fail: plant each violation in a tiny clean lake -----------------------------
 
-import json  # noqa: E402
-
-import pyarrow.parquet as pq  # noqa: E402
-import pytest  # noqa: E402
 
 CUSTOMERS = [
-    {"customerName": "Ann A", "email": "Ann@test.com", "phone": "8015551212", "birthDay": "1990-01-01",
-     "serialNumber": "s1", "shareWithResearchAsOfDate": 1000},
-    {"customerName": "Bob B", "email": "Bob@test.com", "phone": "8015551212", "birthDay": "1991-01-01",
-     "serialNumber": "s2"},
-    {"customerName": "Cy C", "email": "Cy@test.com", "phone": "8015551212", "birthDay": "1992-01-01",
-     "serialNumber": "s3", "shareWithResearchAsOfDate": 500},
-    {"customerName": "Di D", "email": "Di@test.com", "phone": "8015551212", "birthDay": "993-01-01",
-     "serialNumber": "s3", "shareWithResearchAsOfDate": 500},
+    {
+        "customerName": "Ann A",
+        "email": "Ann@test.com",
+        "phone": "8015551212",
+        "birthDay": "1990-01-01",
+        "serialNumber": "s1",
+        "shareWithResearchAsOfDate": 1000,
+    },
+    {
+        "customerName": "Bob B",
+        "email": "Bob@test.com",
+        "phone": "8015551212",
+        "birthDay": "1991-01-01",
+        "serialNumber": "s2",
+    },
+    {
+        "customerName": "Cy C",
+        "email": "Cy@test.com",
+        "phone": "8015551212",
+        "birthDay": "1992-01-01",
+        "serialNumber": "s3",
+        "shareWithResearchAsOfDate": 500,
+    },
+    {
+        "customerName": "Di D",
+        "email": "Di@test.com",
+        "phone": "8015551212",
+        "birthDay": "993-01-01",
+        "serialNumber": "s3",
+        "shareWithResearchAsOfDate": 500,
+    },
 ]
 ANN = {k: v for k, v in CUSTOMERS[0].items()}
 CLEAN = {
     "customer_trusted": [ANN],
     "customer_curated": [ANN],
-    "accelerometer_trusted": [{"user": "Ann@test.com", "timestamp": 1000, "x": 1.0, "y": 0.0, "z": -1.0}],
-    "step_trainer_trusted": [{"sensorReadingTime": 1000, "serialNumber": "s1", "distanceFromObject": 200}],
+    "accelerometer_trusted": [
+        {"user": "Ann@test.com", "timestamp": 1000, "x": 1.0, "y": 0.0, "z": -1.0}
+    ],
+    "step_trainer_trusted": [
+        {"sensorReadingTime": 1000, "serialNumber": "s1", "distanceFromObject": 200}
+    ],
     "machine_learning_curated": [
-        {"sensorReadingTime": 1000, "distanceFromObject": 200, "timestamp": 1000, "x": 1.0, "y": 0.0, "z": -1.0}
+        {
+            "sensorReadingTime": 1000,
+            "distanceFromObject": 200,
+            "timestamp": 1000,
+            "x": 1.0,
+            "y": 0.0,
+            "z": -1.0,
+        }
     ],
 }
 PLANTS = {

@@ -44,8 +44,12 @@ _CUSTOMER_COLUMNS = (
     " 'shareWithResearchAsOfDate': 'DOUBLE', 'shareWithPublicAsOfDate': 'DOUBLE',"
     " 'shareWithFriendsAsOfDate': 'DOUBLE'}"
 )
-_ACCEL_COLUMNS = "{'user': 'VARCHAR', 'timestamp': 'BIGINT', 'x': 'DOUBLE', 'y': 'DOUBLE', 'z': 'DOUBLE'}"
-_STEP_COLUMNS = "{'sensorReadingTime': 'BIGINT', 'serialNumber': 'VARCHAR', 'distanceFromObject': 'BIGINT'}"
+_ACCEL_COLUMNS = (
+    "{'user': 'VARCHAR', 'timestamp': 'BIGINT', 'x': 'DOUBLE', 'y': 'DOUBLE', 'z': 'DOUBLE'}"
+)
+_STEP_COLUMNS = (
+    "{'sensorReadingTime': 'BIGINT', 'serialNumber': 'VARCHAR', 'distanceFromObject': 'BIGINT'}"
+)
 
 
 def _connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -118,9 +122,14 @@ def reference_counts(data_dir: Path) -> dict[str, dict[str, int]]:
     out = {}
     for profile in ("rubric", "strict"):
         con = reference_tables(data_dir, profile)
-        landing = {"customer_landing": "cust", "accelerometer_landing": "accel", "step_trainer_landing": "step"}
+        landing = {
+            "customer_landing": "cust",
+            "accelerometer_landing": "accel",
+            "step_trainer_landing": "step",
+        }
         out[profile] = {
-            t: con.execute(f"SELECT count(*) FROM {landing.get(t, t)}").fetchone()[0] for t in TABLES
+            t: con.execute(f"SELECT count(*) FROM {landing.get(t, t)}").fetchone()[0]
+            for t in TABLES
         }
     return out
 

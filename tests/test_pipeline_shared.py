@@ -44,7 +44,9 @@ def shared_lake(request, shared_data, spark, tmp_path_factory):
 
 def test_profile_gives_its_documented_counts(shared_lake, strict_reference):
     profile, lake = shared_lake
-    recorded = json.loads((pipeline.REPO / "expectations" / "counts.json").read_text())["stedi-udacity"]
+    recorded = json.loads((pipeline.REPO / "expectations" / "counts.json").read_text())[
+        "stedi-udacity"
+    ]
     want = GRADER_RUBRIC_COUNTS if profile == "rubric" else strict_reference
     got = {**{t: pipeline.count_rows(lake, t) for t in pipeline.LANDING_TABLES}, **counts(lake)}
     assert got == want == recorded[profile]
@@ -90,7 +92,11 @@ def _float_dates(rec: dict) -> dict:
     return {k: float(v) if k.endswith("Date") and v is not None else v for k, v in rec.items()}
 
 
-ENCODINGS = {"explicit nulls": _explicit_nulls, "numeric phone": _numeric_phone, "float dates": _float_dates}
+ENCODINGS = {
+    "explicit nulls": _explicit_nulls,
+    "numeric phone": _numeric_phone,
+    "float dates": _float_dates,
+}
 
 
 def _variant(shared_data: Path, out: Path, encode) -> Path:

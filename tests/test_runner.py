@@ -8,7 +8,6 @@ import pytest
 from rich.console import Console
 
 from lakehouse import events
-from lakehouse.cli import main
 from lakehouse.progress import JobProgress
 from lakehouse.runner import FAILED, SUCCEEDED, run_jobs, run_script, with_job_name
 
@@ -100,22 +99,3 @@ def test_progress_renders_a_live_table_on_a_terminal(spark, lake):
     run_jobs([(SCRIPTS / "raises.py", ["--JOB_NAME", "t"])], lake, display=display)
     text = out.getvalue()
     assert "Glue jobs" in text and "FAILED" in text
-
-
-def test_cli_job_passes_everything_after_the_script_verbatim(spark, lake, capsys):
-    code = main(["job", "--lake", str(lake.root), str(SCRIPTS / "reports_rows.py"), "--rows", "6"])
-    assert code == 0
-    # JOB_NAME defaulted to the script's stem.
-    assert "reports_rows" in capsys.readouterr().out
-
-
-def test_cli_job_exits_1_with_the_scripts_error(spark, lake, capsys):
-    code = main(["job", "--lake", str(lake.root), str(SCRIPTS / "raises.py")])
-    assert code == 1
-    err = capsys.readouterr().err
-    assert "error: job raises failed: ValueError: column machineLearning missing" in err
-
-
-def test_cli_job_missing_script_is_a_usage_error(lake, capsys):
-    assert main(["job", "--lake", str(lake.root), "nope.py"]) == 2
-    assert "nope.py does not exist" in capsys.readouterr().err

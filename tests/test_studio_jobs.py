@@ -34,7 +34,10 @@ BUCKET = "s3://stedi-lake-house"
 # The contract: which table each job writes, and where.
 TARGET = {
     "customer_landing_to_trusted": ("customer_trusted", f"{BUCKET}/customer/trusted/"),
-    "accelerometer_landing_to_trusted": ("accelerometer_trusted", f"{BUCKET}/accelerometer/trusted/"),
+    "accelerometer_landing_to_trusted": (
+        "accelerometer_trusted",
+        f"{BUCKET}/accelerometer/trusted/",
+    ),
     "customer_trusted_to_curated": ("customer_curated", f"{BUCKET}/customer/curated/"),
     "step_trainer_trusted": ("step_trainer_trusted", f"{BUCKET}/step_trainer/trusted/"),
     "machine_learning_curated": ("machine_learning_curated", f"{BUCKET}/step_trainer/curated/"),
@@ -334,8 +337,9 @@ def test_script_agrees_with_its_dag(script: Path):
             dq = body.get("AutoDataQuality", {})
             if dq.get("IsEnabled"):
                 [frame] = inputs
-                assert graph.dq[frame]["publishing_options"]["dataQualityEvaluationContext"] == (
-                    dq["EvaluationContext"]
+                assert (
+                    graph.dq[frame]["publishing_options"]["dataQualityEvaluationContext"]
+                    == (dq["EvaluationContext"])
                 )
         else:
             raise AssertionError(f"node type {kind} has no script check yet: add one")
@@ -349,7 +353,7 @@ def test_script_is_laid_out_as_glue_studio_writes_it(script: Path):
     assert SPARK_SQL_QUERY + JOB_INIT in text
     assert text.rstrip().endswith("job.commit()") and graph.commits == 1
     for var, node in graph.nodes.items():
-        assert f"\n# Script generated for node " in text
+        assert "\n# Script generated for node " in text
         if "ctx" in node:
             assert node["ctx"] == var, "transformation_ctx is the node's variable name"
 
@@ -476,8 +480,14 @@ def test_shape_check_catches_a_misspelt_node_field(glue_model):
 PLANTED_DRIFTS = {
     "catalog table": ('table_name="accelerometer_trusted"', 'table_name="accelerometer_landing"'),
     "sql text": ("on c.email = a.user", "on c.email = a.email"),
-    "sink path": ('getSink(path="s3://stedi-lake-house/customer/curated/"', 'getSink(path="s3://stedi-lake-house/customer/trusted/"'),
-    "catalog target": ('catalogTableName="customer_curated"', 'catalogTableName="customer_trusted"'),
+    "sink path": (
+        'getSink(path="s3://stedi-lake-house/customer/curated/"',
+        'getSink(path="s3://stedi-lake-house/customer/trusted/"',
+    ),
+    "catalog target": (
+        'catalogTableName="customer_curated"',
+        'catalogTableName="customer_trusted"',
+    ),
     "purge retention": ('{"retentionPeriod": 0}', "{}"),
     "parquet compression": ('compression="snappy"', 'compression="gzip"'),
 }

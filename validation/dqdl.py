@@ -12,8 +12,9 @@ Each GX expectation maps to its DQDL rule(s):
   expect_column_values_to_be_unique      -> IsUnique "c"
   expect_compound_columns_to_be_unique   -> IsPrimaryKey "a" "b" (also demands completeness,
                                             which the suites check separately anyway)
-  expect_column_values_to_be_between     -> ColumnValues "c" >= min, ColumnValues "c" <= max
-                                            (DQDL `between` is EXCLUSIVE, so never used)
+  expect_column_values_to_be_between     -> ColumnValues "c" >= min where "c is not null", and <= max
+                                            (DQDL `between` is EXCLUSIVE, so never used; GX
+                                            skips NULLs in ranges, DQDL fails them: hence where)
   expect_column_values_to_be_in_set      -> ColumnValues "c" in [...]
   unexpected_rows_expectation            -> CustomSql "SELECT COUNT(*) FROM (<query>) ..." = 0
                                             with {batch} -> primary and "ident" -> `ident`
@@ -53,6 +54,10 @@ def _num(v) -> str:
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '\\"') + '"'
+
+
+def _spark_ident(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else f"`{name}`"
 
 
 def _threshold(kwargs: dict) -> str:
@@ -102,14 +107,17 @@ def rules_for(exp: dict) -> list[str]:
     if kind == "expect_table_row_count_to_equal":
         return [f"RowCount = {_num(kw['value'])}"]
     if kind in ("expect_table_row_count_to_be_between", "expect_column_values_to_be_between"):
-        subject = "RowCount" if kind.startswith("expect_table") else f"ColumnValues {_q(kw['column'])}"
+        table_level = kind.startswith("expect_table")
+        subject = "RowCount" if table_level else f"ColumnValues {_q(kw['column'])}"
+        # GX skips NULLs in column ranges; DQDL's ColumnValues fails them: filter them out.
+        where = "" if table_level else f' where "{_spark_ident(kw["column"])} is not null"'
         rules = []
         if kw.get("min_value") is not None:
             op = ">" if kw.get("strict_min") else ">="
-            rules.append(f"{subject} {op} {_num(kw['min_value'])}{t}")
+            rules.append(f"{subject} {op} {_num(kw['min_value'])}{where}{t}")
         if kw.get("max_value") is not None:
             op = "<" if kw.get("strict_max") else "<="
-            rules.append(f"{subject} {op} {_num(kw['max_value'])}{t}")
+            rules.append(f"{subject} {op} {_num(kw['max_value'])}{where}{t}")
         if not rules:
             raise NoDQDLForm("a range with neither bound checks nothing")
         return rules

@@ -73,23 +73,26 @@ def funnel(engine):
 
 # -- consent --------------------------------------------------------------------------------
 def consent_timeline(engine):
-    """Per day: customers registered and customers consenting to research (cumulative).
+    """Every registration and every research consent as an event in time, oldest first.
 
-    A customer who never consented has no shareWithResearchAsOfDate (NULL); 0 is shown
-    separately because the rubric counts it as present while strict does not.
+    Columns: time (UTC), kind ('registered' | 'consented'), customers (running total of
+    that kind). A customer without consent (no key, NULL) or with 0 adds no 'consented'
+    event: 0 is present for the rubric's IS NOT NULL test but is not a date.
     """
     return frame(
         engine,
         """
         WITH c AS (
-          SELECT DISTINCT email, registrationDate AS registered, shareWithResearchAsOfDate AS consent
-          FROM customer_landing
+          SELECT email, MIN(registrationDate) AS registered, MAX(shareWithResearchAsOfDate) AS consent
+          FROM customer_landing GROUP BY email
         ), events AS (
-          SELECT CAST(to_timestamp(registered / 1000) AS DATE) AS day, 'registered' AS kind FROM c
+          SELECT to_timestamp(registered / 1000) AS time, 'registered' AS kind FROM c
+          WHERE registered IS NOT NULL
           UNION ALL
-          SELECT CAST(to_timestamp(consent / 1000) AS DATE), 'consented' FROM c WHERE consent > 0
+          SELECT to_timestamp(consent / 1000), 'consented' FROM c WHERE consent > 0
         )
-        SELECT day, kind, COUNT(*) AS customers FROM events GROUP BY day, kind ORDER BY day, kind
+        SELECT time, kind, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY time) AS customers
+        FROM events ORDER BY time, kind
         """,
     )
 

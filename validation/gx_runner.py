@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
@@ -25,8 +26,10 @@ def _quiet_gx(context) -> None:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
 
 
-def run_checkpoint(engine, suites: list, report_dir: Path, profile: str):
+def run_checkpoint(engine, suites: list, report_dir: Path, profile: str, timings: dict | None = None):
     """Validate every LoadedSuite on `engine`; return ({table: suite result}, docs index path)."""
+    timings = {} if timings is None else timings
+    start = time.perf_counter()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
 
@@ -74,12 +77,17 @@ def run_checkpoint(engine, suites: list, report_dir: Path, profile: str):
             result_format=RESULT_FORMAT,
         )
     )
+    timings["gx_setup_s"] = round(time.perf_counter() - start, 3)
+    start = time.perf_counter()
     try:
         result = checkpoint.run()
     finally:
         # Free the kept DuckDB connection so sample rows can be read afterwards.
         gx_duckdb_compat.release(datasource.get_execution_engine())
+    timings["gx_validate_s"] = round(time.perf_counter() - start, 3)
+    start = time.perf_counter()
     context.build_data_docs()
+    timings["data_docs_s"] = round(time.perf_counter() - start, 3)
     by_table = {}
     for suite_result in result.run_results.values():
         table = suite_result.suite_name.rsplit(".", 1)[0]

@@ -74,6 +74,8 @@ def _landing_rows():
             "lastUpdateDate": T0,
             "shareWithPublicAsOfDate": T0,
         }
+        if i % 2 == 0:
+            c["shareWithFriendsAsOfDate"] = T0
         if consent is not None:
             c["shareWithResearchAsOfDate"] = consent
         if i == 6:  # consented, but never used the app: not curated

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from lakehouse.errors import LakehouseError
@@ -88,6 +89,8 @@ def validate(
     from validation.engines import make_engine
     from validation.suites import REPO, expectations_dir, load_counts, load_suite
 
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
     tables = tables or list(TABLE_NAMES)
     unknown = [t for t in tables if t not in ZONE]
     if unknown:
@@ -101,7 +104,9 @@ def validate(
     suites = [load_suite(t, profile, root) for t in tables]
     report_dir = Path(report_dir) if report_dir else default_report_dir(lake)
 
+    mark = time.perf_counter()
     engine = make_engine(engine_name, lake, **(engine_options or {}))
+    timings["engine_s"] = round(time.perf_counter() - mark, 3)
     try:
         missing = [t for t in tables if t not in engine.tables()]
         if missing:
@@ -109,10 +114,12 @@ def validate(
                 f"table(s) {', '.join(missing)} not in the {engine.describe()}; "
                 "run `python -m lakehouse run` (or crawl the tables) first"
             )
+        mark = time.perf_counter()
         count_results = {t: count_check(engine, t, counts.counts) for t in tables}
+        timings["counts_s"] = round(time.perf_counter() - mark, 3)
         from validation.gx_runner import run_checkpoint
 
-        results, docs = run_checkpoint(engine, suites, report_dir, profile)
+        results, docs = run_checkpoint(engine, suites, report_dir, profile, timings)
         entries = []
         for loaded in suites:
             entry = rep.table_entry(
@@ -123,9 +130,11 @@ def validate(
             entries.append(entry)
     finally:
         engine.close()
+    timings["total_s"] = round(time.perf_counter() - started, 3)
     report = rep.build_report(
         lake=lake, engine=engine_name, profile=profile, counts=counts, tables=entries, data_docs=docs
     )
+    report["timings"] = timings
     report_dir.mkdir(parents=True, exist_ok=True)
     rep.write_json(report, report_dir / "report.json")
     rep.write_markdown(report, report_dir / "report.md")

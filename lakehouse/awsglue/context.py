@@ -341,6 +341,13 @@ class GlueContext:
         table_label=None,
     ):
         df = frame.toDF()
+        if not df.columns:
+            # An empty source (nothing new under a job bookmark): Glue writes no files and
+            # leaves the catalog table as it is.
+            if catalog_update is not None:
+                table_label = f"{catalog_update[0].lower()}.{catalog_update[1].lower()}"
+            events.emit("write", path=path, table=table_label, rows=0, fmt=fmt, files=0)
+            return sinks.WriteResult(self._local(path), [], 0, fmt)
         keys = [_resolve_key(df, k) for k in partition_keys]
         result = sinks.write_df(df, self._local(path), fmt, keys, format_options)
         if catalog_update is not None:

@@ -598,8 +598,16 @@ class DynamicFrame:
         right = right.select(*r_cols)
         l_keys = [self._resolve(split_path(k)[0]) or k for k in paths1]
         r_keys = [renames.get(frame2._resolve(split_path(k)[0]) or k, k) for k in paths2]
-        cond = [left[quote(a)] == right[quote(b)] for a, b in zip(l_keys, r_keys, strict=True)]
-        joined = left.join(right, on=cond, how="inner")
+        # Aliases keep the condition unambiguous when both sides share lineage (self-joins).
+        cond = [
+            F.col("__glue_l." + quote(a)) == F.col("__glue_r." + quote(b))
+            for a, b in zip(l_keys, r_keys, strict=True)
+        ]
+        joined = left.alias("__glue_l").join(right.alias("__glue_r"), on=cond, how="inner")
+        joined = joined.select(
+            *[F.col("__glue_l." + quote(c)) for c in left.columns],
+            *[F.col("__glue_r." + quote(c)) for c in right.columns],
+        )
         if frame2._has_absent or self._has_absent:
             l_abs = F.col(ABSENT) if self._has_absent else F.lit(None).cast("array<string>")
             r_abs = (

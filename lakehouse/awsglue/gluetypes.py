@@ -13,6 +13,29 @@ from pyspark.sql import types as T
 
 from lakehouse.errors import LakehouseError
 
+__all__ = [
+    "ArrayType",
+    "BinaryType",
+    "BooleanType",
+    "ByteType",
+    "ChoiceType",
+    "DataType",
+    "DateType",
+    "DecimalType",
+    "DoubleType",
+    "Field",
+    "FloatType",
+    "IntegerType",
+    "LongType",
+    "MapType",
+    "NullType",
+    "ShortType",
+    "StringType",
+    "StructType",
+    "TimestampType",
+    "UnknownType",
+]
+
 
 class DataType:
     name = "unknown"

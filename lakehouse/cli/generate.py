@@ -32,5 +32,7 @@ def run(args) -> int:
     counts = manifest["expected_counts"]
     print(f"wrote {manifest['name']} to {args.out_dir}")
     for table in counts["rubric"]:
-        print(f"  {table:<26} rubric {counts['rubric'][table]:>7,}  strict {counts['strict'][table]:>7,}")
+        print(
+            f"  {table:<26} rubric {counts['rubric'][table]:>7,}  strict {counts['strict'][table]:>7,}"
+        )
     return 0
