@@ -268,7 +268,7 @@ def run_duckdb(jobs: list[Job], tables: dict, con=None, collect: bool = True) ->
             con.register(relations[table], arrow)
             registered.append(relations[table])
         for job in jobs:
-            result = con.execute(_frame_sql(job.frame, relations)).fetch_arrow_table()
+            result = con.execute(_frame_sql(job.frame, relations)).to_arrow_table()
             relations[job.target] = prefix + job.target
             con.register(relations[job.target], result)
             registered.append(relations[job.target])

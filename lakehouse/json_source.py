@@ -70,7 +70,9 @@ def _records(spark, files: list[str], multiline: bool, json_path: str | None) ->
         is_array = F.ltrim("value").startswith("[")
         docs = F.when(is_array, F.from_json("value", "array<string>")).otherwise(F.array("value"))
         return text.select(F.explode(docs).alias("value"))
-    return text.where(F.length("value") > 0)
+    # A record is a JSON object; blank and non-object lines are not records.
+    first = F.substring("value", 1, 1)
+    return text.where((first == "{") | F.ltrim("value").startswith("{"))
 
 
 def _infer(spark, records: DataFrame, files, multiline, json_path) -> T.StructType:

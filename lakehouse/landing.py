@@ -441,6 +441,38 @@ def quarantine_counts(lake) -> dict[str, int]:
     return counts
 
 
+def write_accepted(scan: SourceScan, dest_dir: str | os.PathLike) -> list[Path]:
+    """Write each file's accepted lines to dest_dir/<file name>; unchanged files are left alone.
+
+    Files are replaced atomically (write to a dot-file, then rename), so a job never reads
+    half a file and re-ingesting the same data rewrites nothing.
+    """
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for f in scan.files:
+        data = "".join(line + "\n" for line in f.accepted).encode("utf-8")
+        target = dest_dir / f.file
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            continue
+        tmp = dest_dir / f".{f.file}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def land_source(src_dir: str | os.PathLike, dest_dir: str | os.PathLike, source: str, lake):
+    """Ingest one source: scan src_dir, write the accepted lines to dest_dir (same file
+    names), replace the source's quarantine with the rejected ones. Returns the SourceScan
+    (lines_total == accepted_count + len(quarantined) holds)."""
+    scan = scan_source(src_dir, source)
+    write_accepted(scan, dest_dir)
+    clear_quarantine(lake, source)
+    write_quarantine(lake, source, scan.quarantined)
+    return scan
+
+
 # -- orphans -------------------------------------------------------------------------
 
 

@@ -43,7 +43,14 @@ def aws(monkeypatch, moto_endpoint):
         "AWS_SESSION_TOKEN": "testing",
     }.items():
         monkeypatch.setenv(key, value)
-    for key in ("ATHENA_DATABASE", "ATHENA_WORKGROUP", "ATHENA_OUTPUT_LOCATION", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):
+    for key in (
+        "ATHENA_DATABASE",
+        "ATHENA_WORKGROUP",
+        "ATHENA_OUTPUT_LOCATION",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+    ):
         monkeypatch.delenv(key, raising=False)
     # Forget results queued (and not consumed) by an earlier test.
     urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST"))
@@ -60,9 +67,18 @@ def seed(endpoint: str, rows: list[list[str]], types: list[str] | None = None) -
             {
                 "rows": [{"Data": [{"VarCharValue": v} for v in row]} for row in rows],
                 "column_info": [
-                    {"CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": name,
-                     "Label": name, "Type": type_, "Precision": 19 if type_ == "bigint" else 2147483647,
-                     "Scale": 0, "Nullable": "UNKNOWN", "CaseSensitive": type_ == "varchar"}
+                    {
+                        "CatalogName": "hive",
+                        "SchemaName": "",
+                        "TableName": "",
+                        "Name": name,
+                        "Label": name,
+                        "Type": type_,
+                        "Precision": 19 if type_ == "bigint" else 2147483647,
+                        "Scale": 0,
+                        "Nullable": "UNKNOWN",
+                        "CaseSensitive": type_ == "varchar",
+                    }
                     for name, type_ in zip(rows[0], types, strict=True)
                 ],
             }
@@ -100,7 +116,11 @@ def test_the_count_check_sends_the_same_sql_text_as_the_local_engine_and_parses_
     with engine(aws) as athena:
         assert athena.count("customer_trusted") == 482
     (sent,) = executions(aws)
-    assert sent["Query"] == count_sql("customer_trusted") == "SELECT COUNT(*) AS row_count FROM customer_trusted"
+    assert (
+        sent["Query"]
+        == count_sql("customer_trusted")
+        == "SELECT COUNT(*) AS row_count FROM customer_trusted"
+    )
     assert sent["QueryExecutionContext"]["Database"] == "stedi"
     assert sent["WorkGroup"] == "primary"
     assert sent["ResultConfiguration"]["OutputLocation"].startswith("s3://athena-results/stedi/")
@@ -151,7 +171,9 @@ def test_the_sqlalchemy_dialect_url_reaches_the_same_endpoint_and_parses_rows(aw
     seed(aws, [["email", "n"], ["a@test.com", "2"]], ["varchar", "bigint"])
     sa_engine = sa.create_engine(url)
     with sa_engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT email, COUNT(*) AS n FROM customer_trusted GROUP BY email").fetchall()
+        rows = conn.exec_driver_sql(
+            "SELECT email, COUNT(*) AS n FROM customer_trusted GROUP BY email"
+        ).fetchall()
     sa_engine.dispose()
     assert [tuple(r) for r in rows] == [("a@test.com", 2)]
     (sent,) = executions(aws)
@@ -162,9 +184,15 @@ def test_the_sqlalchemy_dialect_url_reaches_the_same_endpoint_and_parses_rows(aw
 def test_sample_rows_of_a_failed_sql_check_are_fetched_with_the_batch_replaced_by_the_table(aws):
     from validation.run import _sample_unexpected_rows
 
-    seed(aws, [["user", "timestamp"], ["Nobody.Known@test.com", "1655564000000"]], ["varchar", "bigint"])
+    seed(
+        aws,
+        [["user", "timestamp"], ["Nobody.Known@test.com", "1655564000000"]],
+        ["varchar", "bigint"],
+    )
     entry = {
-        "kwargs": {"unexpected_rows_query": 'SELECT t.* FROM {batch} t LEFT JOIN customer_trusted c ON c.email = t."user" WHERE c.email IS NULL'},
+        "kwargs": {
+            "unexpected_rows_query": 'SELECT t.* FROM {batch} t LEFT JOIN customer_trusted c ON c.email = t."user" WHERE c.email IS NULL'
+        },
         "sample": [],
     }
     with engine(aws) as athena:
@@ -181,5 +209,8 @@ def test_the_table_list_comes_from_the_glue_catalog(aws):
     glue.create_table(DatabaseName="stedi", TableInput={"Name": "customer_trusted"})
     with engine(aws) as athena:
         assert athena.tables() == ["customer_trusted"]
-    with engine(aws, database="nope") as athena, pytest.raises(LakehouseError, match="'nope' not found"):
+    with (
+        engine(aws, database="nope") as athena,
+        pytest.raises(LakehouseError, match="'nope' not found"),
+    ):
         athena.tables()

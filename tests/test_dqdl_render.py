@@ -17,7 +17,9 @@ GOLDEN = Path(__file__).parent / "golden" / "dqdl"
 CASES = [(t, p, dqdl.golden_name(t, p)) for t in TABLE_NAMES for p in PROFILES]
 
 
-@pytest.mark.parametrize(("table", "profile", "golden"), CASES, ids=[f"{t}-{p}" for t, p, _ in CASES])
+@pytest.mark.parametrize(
+    ("table", "profile", "golden"), CASES, ids=[f"{t}-{p}" for t, p, _ in CASES]
+)
 def test_rendered_ruleset_matches_its_golden_file(table, profile, golden):
     text, _ = dqdl.render(table, profile)
     assert text == (GOLDEN / golden).read_text()
@@ -31,12 +33,21 @@ def test_every_golden_file_belongs_to_a_table_and_profile():
     ("expectation", "rules"),
     [
         pytest.param(
-            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "x", "min_value": -10, "max_value": 10}},
-            ['ColumnValues "x" >= -10 where "x is not null"', 'ColumnValues "x" <= 10 where "x is not null"'],
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "x", "min_value": -10, "max_value": 10},
+            },
+            [
+                'ColumnValues "x" >= -10 where "x is not null"',
+                'ColumnValues "x" <= 10 where "x is not null"',
+            ],
             id="between-is-two-inclusive-rules-because-dqdl-between-is-exclusive",
         ),
         pytest.param(
-            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "x", "min_value": 0, "strict_min": True}},
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "x", "min_value": 0, "strict_min": True},
+            },
             ['ColumnValues "x" > 0 where "x is not null"'],
             id="strict-min-is-greater-than",
         ),
@@ -51,7 +62,10 @@ def test_every_golden_file_belongs_to_a_table_and_profile():
             id="not-null-is-iscomplete",
         ),
         pytest.param(
-            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "email", "mostly": 0.9}},
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "kwargs": {"column": "email", "mostly": 0.9},
+            },
             ['Completeness "email" >= 0.9'],
             id="mostly-not-null-is-completeness",
         ),
@@ -66,18 +80,29 @@ def test_every_golden_file_belongs_to_a_table_and_profile():
             id="compound-unique-is-primary-key",
         ),
         pytest.param(
-            {"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["a", "b"], "exact_match": True}},
+            {
+                "type": "expect_table_columns_to_match_set",
+                "kwargs": {"column_set": ["a", "b"], "exact_match": True},
+            },
             ['ColumnExists "a"', 'ColumnExists "b"', "ColumnCount = 2"],
             id="exact-column-set",
         ),
         pytest.param(
-            {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "s", "value_set": ["a", "b"]}},
+            {
+                "type": "expect_column_values_to_be_in_set",
+                "kwargs": {"column": "s", "value_set": ["a", "b"]},
+            },
             ['ColumnValues "s" in ["a","b"]'],
             id="in-set",
         ),
         pytest.param(
-            {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "SELECT * FROM {batch} WHERE \"user\" = 'a\"b'"}},
-            ["CustomSql \"SELECT COUNT(*) FROM (SELECT * FROM primary WHERE `user` = 'a\"b') unexpected_rows\" = 0"],
+            {
+                "type": "unexpected_rows_expectation",
+                "kwargs": {"unexpected_rows_query": 'SELECT * FROM {batch} WHERE "user" = \'a"b\''},
+            },
+            [
+                'CustomSql "SELECT COUNT(*) FROM (SELECT * FROM primary WHERE `user` = \'a"b\') unexpected_rows" = 0'
+            ],
             id="custom-sql-quotes-identifiers-for-spark-and-keeps-literals",
         ),
     ],
@@ -90,7 +115,12 @@ def test_each_gx_expectation_maps_to_its_dqdl_rule(expectation, rules):
     "expectation",
     [
         {"type": "expect_column_kl_divergence_to_be_less_than", "kwargs": {"column": "x"}},
-        {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "SELECT * FROM information_schema.columns WHERE (SELECT 1 FROM {batch}) = 1"}},
+        {
+            "type": "unexpected_rows_expectation",
+            "kwargs": {
+                "unexpected_rows_query": "SELECT * FROM information_schema.columns WHERE (SELECT 1 FROM {batch}) = 1"
+            },
+        },
     ],
     ids=["no-dqdl-rule-type", "information-schema-query"],
 )

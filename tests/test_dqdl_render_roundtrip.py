@@ -56,10 +56,14 @@ def outcomes(frame, ruleset):
 
 # Each distinct ruleset once: tables whose suite is the same in every profile are
 # evaluated on the rubric lake only.
-RULESETS = sorted({dqdl.golden_name(t, p): (t, p) for p in reversed(PROFILES) for t in TABLE_NAMES}.values())
+RULESETS = sorted(
+    {dqdl.golden_name(t, p): (t, p) for p in reversed(PROFILES) for t in TABLE_NAMES}.values()
+)
 
 
-@pytest.mark.parametrize(("table", "profile"), RULESETS, ids=[dqdl.golden_name(t, p) for t, p in RULESETS])
+@pytest.mark.parametrize(
+    ("table", "profile"), RULESETS, ids=[dqdl.golden_name(t, p) for t, p in RULESETS]
+)
 def test_every_rendered_ruleset_parses_in_the_local_dqdl(table, profile):
     from lakehouse import dqdl as local_dqdl
 
@@ -80,8 +84,9 @@ def test_every_rendered_ruleset_is_accepted_and_passes_on_a_clean_lake(spark, la
 
 
 def test_a_planted_non_consenting_customer_fails_the_rendered_privacy_rule(spark, tmp_path):
-    from lakehouse.lake import Lake
     from test_validation_run import plant_non_consenting_customer
+
+    from lakehouse.lake import Lake
 
     lake = Lake(tmp_path / "lake")
     minilake.build(lake, "rubric")

@@ -172,11 +172,15 @@ def test_a_number_under_the_same_key_nested_elsewhere_is_not_a_choice(glue, lake
     folder = lake.root / BUCKET / "nested"
     folder.mkdir(parents=True)
     (folder / "a.json").write_text(
-        json.dumps({"meta": {"phone": 5, "x": 1}, "phone": "801", "x": 1.5}) + "\n"
-        + json.dumps({"phone": "802", "x": 2.5}) + "\n"
+        json.dumps({"meta": {"phone": 5, "x": 1}, "phone": "801", "x": 1.5})
+        + "\n"
+        + json.dumps({"phone": "802", "x": 2.5})
+        + "\n"
     )
     frame = glue.create_dynamic_frame.from_options(
-        connection_type="s3", format="json", connection_options={"paths": [f"s3://{BUCKET}/nested/"]}
+        connection_type="s3",
+        format="json",
+        connection_options={"paths": [f"s3://{BUCKET}/nested/"]},
     )
     assert frame._choices == {}
     assert {r["phone"] for r in frame.records()} == {"801", "802"}

@@ -163,3 +163,37 @@ def test_stage_threshold_fails_the_transform_when_exceeded(glue, lake):
     frame = json_frame(glue, lake, *CUSTOMERS)
     with pytest.raises(LakehouseError, match="stageThreshold"):
         frame.filter(lambda row: 1 / 0, stageThreshold=1)
+
+
+def test_records_read_fields_as_attributes_like_glue_dynamic_records(glue, lake):
+    """awsglue.gluetypes.DynamicRecord: row.email works; a missing attribute is a KeyError."""
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    assert frame.filter(lambda row: row.email.startswith("c")).count() == 1
+    assert frame.filter(lambda row: row.shareWithResearchAsOfDate == 0).count() == 1
+
+
+def test_show_prints_records_as_json_with_only_present_keys(glue, lake, capsys):
+    frame = json_frame(glue, lake, *CUSTOMERS)
+    frame.show(10)
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(printed, key=lambda r: r["email"]) == sorted(CUSTOMERS, key=lambda r: r["email"])
+
+
+def test_print_schema_shows_nested_fields_in_glue_layout(glue, lake, capsys):
+    frame = json_frame(glue, lake, {"id": 1, "device": {"serial": "s", "tags": ["a"]}})
+    frame.printSchema()
+    assert capsys.readouterr().out == (
+        "root\n"
+        "|-- id: long\n"
+        "|-- device: struct\n"
+        "|    |-- serial: string\n"
+        "|    |-- tags: array\n"
+        "|    |    |-- element: string\n"
+    )
+
+
+def test_glue_context_basics(glue, spark):
+    assert glue.spark_session is spark
+    logger = glue.get_logger()
+    logger.info("info")
+    logger.warn("warn")

@@ -186,3 +186,8 @@ def test_source_files_pass_through_bookmarks(glue, lake, monkeypatch):
     frame = read_json(glue)
     assert [r["id"] for r in frame.records()] == [2]
     assert len(seen["src"]) == 2
+
+
+def test_blank_and_non_object_lines_are_not_records(glue, lake):
+    put(lake, "landing/a.json", lines({"id": 1}, "", "   ", "42", '"text"', '  {"id": 2}'))
+    assert sorted(r["id"] for r in read_json(glue).records()) == [1, 2]

@@ -105,10 +105,20 @@ SCRIPT = textwrap.dedent(
 )
 
 CUSTOMERS = [
-    {"email": "a@x", "shareWithResearchAsOfDate": 1655564376361, "blank": "", "phone": "8015551212"},
+    {
+        "email": "a@x",
+        "shareWithResearchAsOfDate": 1655564376361,
+        "blank": "",
+        "phone": "8015551212",
+    },
     {"email": "b@x", "shareWithResearchAsOfDate": None, "blank": "null", "phone": "8015551212"},
     {"email": "c@x", "blank": "", "phone": "8015551212"},
-    {"email": "d@x", "shareWithResearchAsOfDate": 1655564376362, "blank": " ", "phone": "8015551212"},
+    {
+        "email": "d@x",
+        "shareWithResearchAsOfDate": 1655564376362,
+        "blank": " ",
+        "phone": "8015551212",
+    },
 ]
 
 
@@ -134,7 +144,9 @@ def test_a_generated_studio_script_runs_unchanged_and_updates_the_catalog(studio
     result = studio_run()
     assert result.ok, result.traceback
     assert result.rows_written == {"stedi.customer_trusted": 2}
-    columns = [name for name, _ in table_columns(Catalog(lake).get_table("stedi", "customer_trusted"))]
+    columns = [
+        name for name, _ in table_columns(Catalog(lake).get_table("stedi", "customer_trusted"))
+    ]
     # Drop Null Fields removed the all-"null"/"" field; the Filter dropped null and missing consent.
     assert columns == ["email", "sharewithresearchasofdate", "phone"]
 

@@ -41,7 +41,9 @@ SCRIPT = textwrap.dedent(
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        pytest.param("plain", [[False, None], [False, None]], id="without-compat-gx-computes-nothing"),
+        pytest.param(
+            "plain", [[False, None], [False, None]], id="without-compat-gx-computes-nothing"
+        ),
         pytest.param("compat", [[False, 1], [True, 3]], id="with-compat-gx-computes-the-metrics"),
     ],
 )
@@ -51,8 +53,14 @@ def test_gx_sql_datasource_on_duckdb(tmp_path, mode, expected):
     script.write_text(SCRIPT)
     out = subprocess.run(
         [sys.executable, str(script), str(tmp_path / "t.duckdb"), mode],
-        capture_output=True, text=True, timeout=300, cwd=str(tmp_path),
-        env={**__import__("os").environ, "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(tmp_path),
+        env={
+            **__import__("os").environ,
+            "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[1]),
+        },
     )
     assert out.returncode == 0, out.stderr[-2000:]
     import json

@@ -189,3 +189,15 @@ def test_orphans_are_accepted_in_landing_and_reported(lake):
 def test_unknown_source_is_rejected():
     with pytest.raises(LakehouseError, match="unknown landing source"):
         landing.scan_bytes(b"", "f", "gyroscope")
+
+
+def test_land_source_writes_accepted_lines_and_quarantines_the_rest(lake, tmp_path):
+    dest = tmp_path / "landing"
+    scan = landing.land_source(CORPUS / "customer_duplicates", dest, "customer", lake)
+    written = {p.name: p.read_text().splitlines() for p in dest.glob("*.json")}
+    assert sum(map(len, written.values())) == scan.accepted_count == 4
+    assert landing.quarantine_counts(lake)["customer"] == len(scan.quarantined) == 5
+    stamp = {p.name: p.stat().st_mtime_ns for p in dest.glob("*.json")}
+    landing.land_source(CORPUS / "customer_duplicates", dest, "customer", lake)
+    assert {p.name: p.stat().st_mtime_ns for p in dest.glob("*.json")} == stamp
+    assert landing.quarantine_counts(lake)["customer"] == 5

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -47,11 +46,16 @@ def rewrite(lake: Lake, table: str, rows: list[dict], columns: list[tuple[str, s
     spelled = {k.lower(): k for k in (rows[0] if rows else {})}
     cols = [(spelled.get(n.lower(), n), t) for n, t in columns]
     minilake.write_parquet(folder(lake, table), rows, cols)
-    Catalog(lake).upsert_table("stedi", make_table_input(table, table_location(doc), cols, "parquet"))
+    Catalog(lake).upsert_table(
+        "stedi", make_table_input(table, table_location(doc), cols, "parquet")
+    )
 
 
 def landing_customer(lake: Lake, consenting: bool) -> dict:
-    rows = [json.loads(line) for line in next(folder(lake, "customer_landing").glob("*.json")).read_text().splitlines()]
+    rows = [
+        json.loads(line)
+        for line in next(folder(lake, "customer_landing").glob("*.json")).read_text().splitlines()
+    ]
     return next(r for r in rows if ("shareWithResearchAsOfDate" in r) == consenting)
 
 
@@ -74,7 +78,9 @@ def plant_unknown_accelerometer_user(lake):
 def plant_email_column_in_ml(lake):
     rows = read_rows(lake, "machine_learning_curated")
     rows = [{**r, "email": "Test0.Person@test.com"} for r in rows]
-    columns = [(k, "double" if k in "xyz" else ("string" if k == "email" else "bigint")) for k in rows[0]]
+    columns = [
+        (k, "double" if k in "xyz" else ("string" if k == "email" else "bigint")) for k in rows[0]
+    ]
     rewrite(lake, "machine_learning_curated", rows, columns)
 
 
@@ -91,7 +97,9 @@ def plant_duplicated_row(lake):
 
 
 def plant_missing_column(lake):
-    rows = [{k: v for k, v in r.items() if k != "z"} for r in read_rows(lake, "accelerometer_trusted")]
+    rows = [
+        {k: v for k, v in r.items() if k != "z"} for r in read_rows(lake, "accelerometer_trusted")
+    ]
     doc = Catalog(lake).get_table("stedi", "accelerometer_trusted")
     rewrite(lake, "accelerometer_trusted", rows, [c for c in table_columns(doc) if c[0] != "z"])
 
@@ -103,13 +111,45 @@ def plant_step_reading_of_unknown_device(lake):
 
 
 PLANTS = [
-    pytest.param("rubric", plant_non_consenting_customer, "customer_trusted:privacy.only_consenting_customers", id="non-consenting-customer-in-customer_trusted"),
-    pytest.param("rubric", plant_unknown_accelerometer_user, "accelerometer_trusted:integrity.user_is_trusted_customer", id="accelerometer-row-of-unknown-user"),
-    pytest.param("strict", plant_email_column_in_ml, "machine_learning_curated:privacy.no_identifier_columns", id="email-column-in-strict-ml-table"),
-    pytest.param("strict", plant_pre_consent_reading, "accelerometer_trusted:strict.no_reading_before_consent", id="pre-consent-reading-in-strict"),
-    pytest.param("rubric", plant_duplicated_row, "step_trainer_trusted:keys.reading_unique", id="duplicated-row"),
-    pytest.param("rubric", plant_missing_column, "accelerometer_trusted:schema.columns", id="missing-column"),
-    pytest.param("rubric", plant_step_reading_of_unknown_device, "step_trainer_trusted:integrity.serial_is_curated_customer", id="step-reading-of-unknown-device"),
+    pytest.param(
+        "rubric",
+        plant_non_consenting_customer,
+        "customer_trusted:privacy.only_consenting_customers",
+        id="non-consenting-customer-in-customer_trusted",
+    ),
+    pytest.param(
+        "rubric",
+        plant_unknown_accelerometer_user,
+        "accelerometer_trusted:integrity.user_is_trusted_customer",
+        id="accelerometer-row-of-unknown-user",
+    ),
+    pytest.param(
+        "strict",
+        plant_email_column_in_ml,
+        "machine_learning_curated:privacy.no_identifier_columns",
+        id="email-column-in-strict-ml-table",
+    ),
+    pytest.param(
+        "strict",
+        plant_pre_consent_reading,
+        "accelerometer_trusted:strict.no_reading_before_consent",
+        id="pre-consent-reading-in-strict",
+    ),
+    pytest.param(
+        "rubric",
+        plant_duplicated_row,
+        "step_trainer_trusted:keys.reading_unique",
+        id="duplicated-row",
+    ),
+    pytest.param(
+        "rubric", plant_missing_column, "accelerometer_trusted:schema.columns", id="missing-column"
+    ),
+    pytest.param(
+        "rubric",
+        plant_step_reading_of_unknown_device,
+        "step_trainer_trusted:integrity.serial_is_curated_customer",
+        id="step-reading-of-unknown-device",
+    ),
 ]
 
 
@@ -124,7 +164,9 @@ def test_a_finished_lake_passes_every_check(tmp_path, profile):
 
 
 @pytest.mark.parametrize(("profile", "plant", "check"), PLANTS)
-def test_a_planted_violation_fails_the_run_and_names_the_check(tmp_path, capsys, profile, plant, check):
+def test_a_planted_violation_fails_the_run_and_names_the_check(
+    tmp_path, capsys, profile, plant, check
+):
     lake = build(tmp_path, profile)
     plant(lake)
     code = main(["--lake", str(lake.root), "--profile", profile])
@@ -135,7 +177,13 @@ def test_a_planted_violation_fails_the_run_and_names_the_check(tmp_path, capsys,
     table, name = check.split(":")
     assert name in out  # the terminal table names it too
     assert name in (tmp_path / "reports" / "report.md").read_text()
-    failure = next(f for t in report["tables"] if t["table"] == table for f in t["failures"] if f["name"] == name)
+    failure = next(
+        f
+        for t in report["tables"]
+        if t["table"] == table
+        for f in t["failures"]
+        if f["name"] == name
+    )
     assert failure["severity"] == "critical"
 
 
@@ -144,7 +192,9 @@ def test_the_strict_pre_consent_check_is_not_part_of_the_rubric_profile(tmp_path
     lake = build(tmp_path, "rubric")
     plant_pre_consent_reading(lake)
     code, report = run(lake, "rubric")
-    assert "accelerometer_trusted:strict.no_reading_before_consent" not in failed_check_names(report)
+    assert "accelerometer_trusted:strict.no_reading_before_consent" not in failed_check_names(
+        report
+    )
 
 
 def test_a_sample_of_offending_rows_is_reported(tmp_path):
@@ -152,7 +202,9 @@ def test_a_sample_of_offending_rows_is_reported(tmp_path):
     plant_unknown_accelerometer_user(lake)
     _, report = run(lake, "rubric")
     table = next(t for t in report["tables"] if t["table"] == "accelerometer_trusted")
-    failure = next(f for f in table["failures"] if f["name"] == "integrity.user_is_trusted_customer")
+    failure = next(
+        f for f in table["failures"] if f["name"] == "integrity.user_is_trusted_customer"
+    )
     assert failure["observed"] == 1
     assert failure["sample"] == [{**failure["sample"][0], "user": "Nobody.Known@test.com"}]
 
@@ -208,7 +260,10 @@ def test_counts_json_of_a_named_dataset_wins_over_the_lake_counts(tmp_path):
     code, report = run(lake, "rubric", "--dataset", "mini", "--expectations", str(expectations))
     assert code == 1
     assert failed_check_names(report) == {"machine_learning_curated:count.expected_rows"}
-    assert report["dataset"] == "mini" and "counts.json[mini][rubric]" in report["expected_counts_source"]
+    assert (
+        report["dataset"] == "mini"
+        and "counts.json[mini][rubric]" in report["expected_counts_source"]
+    )
 
 
 def test_report_json_has_a_stable_documented_shape(tmp_path):
@@ -216,14 +271,32 @@ def test_report_json_has_a_stable_documented_shape(tmp_path):
     _, report = run(lake, "rubric", "--tables", "customer_trusted")
     assert report["schema_version"] == 1
     assert set(report) >= {
-        "schema_version", "generated_at", "lake", "engine", "profile", "dataset",
-        "expected_counts_source", "status", "exit_code", "max_severity_failure",
-        "summary", "data_docs", "tables",
+        "schema_version",
+        "generated_at",
+        "lake",
+        "engine",
+        "profile",
+        "dataset",
+        "expected_counts_source",
+        "status",
+        "exit_code",
+        "max_severity_failure",
+        "summary",
+        "data_docs",
+        "tables",
     }
     (table,) = report["tables"]
     assert set(table) >= {
-        "zone", "table", "suite", "suite_files", "expected_rows", "actual_rows",
-        "count_check", "expectations", "status", "failures",
+        "zone",
+        "table",
+        "suite",
+        "suite_files",
+        "expected_rows",
+        "actual_rows",
+        "count_check",
+        "expectations",
+        "status",
+        "failures",
     }
     assert table["suite_files"] == ["expectations/trusted/customer_trusted.json"]
     assert Path(report["data_docs"]).is_file()  # real GX Data Docs
@@ -231,12 +304,31 @@ def test_report_json_has_a_stable_documented_shape(tmp_path):
 
 
 USAGE_ERRORS = [
-    pytest.param(lambda lake: ["--lake", str(lake.root.parent / "nowhere")], "lake not found", id="lake-not-found"),
-    pytest.param(lambda lake: ["--lake", str(lake.root), "--tables", "customers"], "unknown table", id="unknown-table"),
-    pytest.param(lambda lake: ["--lake", str(lake.root), "--dataset", "nope"], "dataset 'nope'", id="unknown-dataset"),
-    pytest.param(lambda lake: ["--lake", str(lake.root), "--profile", "lax"], "invalid choice", id="unknown-profile"),
     pytest.param(
-        lambda lake: (Catalog(lake).delete_table("stedi", "customer_curated"), ["--lake", str(lake.root)])[1],
+        lambda lake: ["--lake", str(lake.root.parent / "nowhere")],
+        "lake not found",
+        id="lake-not-found",
+    ),
+    pytest.param(
+        lambda lake: ["--lake", str(lake.root), "--tables", "customers"],
+        "unknown table",
+        id="unknown-table",
+    ),
+    pytest.param(
+        lambda lake: ["--lake", str(lake.root), "--dataset", "nope"],
+        "dataset 'nope'",
+        id="unknown-dataset",
+    ),
+    pytest.param(
+        lambda lake: ["--lake", str(lake.root), "--profile", "lax"],
+        "invalid choice",
+        id="unknown-profile",
+    ),
+    pytest.param(
+        lambda lake: (
+            Catalog(lake).delete_table("stedi", "customer_curated"),
+            ["--lake", str(lake.root)],
+        )[1],
         "customer_curated not in the local catalog",
         id="table-not-in-catalog",
     ),
@@ -244,8 +336,31 @@ USAGE_ERRORS = [
 
 
 @pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
-def test_usage_and_configuration_errors_exit_2_and_name_what_is_missing(tmp_path, capsys, args, message):
+def test_usage_and_configuration_errors_exit_2_and_name_what_is_missing(
+    tmp_path, capsys, args, message
+):
     lake = build(tmp_path, "rubric")
     code = main(args(lake))
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("profile", ["rubric", "strict"])
+def test_the_pipeline_output_on_the_shared_data_passes_with_the_graders_counts(
+    shared_data, spark, tmp_path, profile
+):
+    """The real STEDI data through the real jobs: every critical check passes and the counts
+    are expectations/counts.json's, found through the lake's _dataset.json name."""
+    from lakehouse import pipeline
+    from lakehouse.ingest import ingest
+
+    lake = Lake(tmp_path / "lake")
+    ingest(shared_data, lake)
+    results = pipeline.run_profile(profile, lake, spark=spark)
+    assert all(r.ok for r in results)
+    code, report = run(lake, profile)
+    assert code == 0, failed_check_names(report)
+    assert report["dataset"] == "stedi-udacity"
+    assert "counts.json[stedi-udacity]" in report["expected_counts_source"]
+    assert {t["count_check"]["status"] for t in report["tables"]} == {"passed"}

@@ -27,8 +27,5 @@ def count_check(engine, table: str, expected: dict[str, int] | None) -> CountChe
     sql = count_sql(table)
     actual = engine.count(table)
     want = None if expected is None else expected.get(table)
-    if want is None:
-        status = NO_EXPECTATION
-    else:
-        status = PASSED if actual == want else FAILED
+    status = NO_EXPECTATION if want is None else PASSED if actual == want else FAILED
     return CountCheck(table=table, sql=sql, actual=actual, expected=want, status=status)

@@ -159,7 +159,11 @@ def render(table: str, profile: str, root: Path | None = None) -> tuple[str, lis
             warnings.append(name)
     base = expectations_dir(root)
     sources = ", ".join(str(Path(f).resolve().relative_to(base.resolve().parent)) for f in files)
-    scope = f"{profile} profile" if golden_name(table, profile, root) != f"{table}.dqdl" else "every profile"
+    scope = (
+        f"{profile} profile"
+        if golden_name(table, profile, root) != f"{table}.dqdl"
+        else "every profile"
+    )
     lines = [
         f"# stedi.{table} ({scope}): rendered by `python -m validation.dqdl` from {sources}.",
         "# Edit the GX suite, not this file. DQDL has no severity; these checks are warnings in GX:",
@@ -181,7 +185,9 @@ def golden_name(table: str, profile: str, root: Path | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m validation.dqdl", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="python -m validation.dqdl", description=__doc__.splitlines()[0]
+    )
     p.add_argument("--table", choices=TABLE_NAMES, help="one table (default: all)")
     p.add_argument("--profile", choices=PROFILES, default="rubric")
     p.add_argument("--out", help="write <table>[.<profile>].dqdl files here instead of printing")

@@ -26,7 +26,9 @@ def _quiet_gx(context) -> None:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
 
 
-def run_checkpoint(engine, suites: list, report_dir: Path, profile: str, timings: dict | None = None):
+def run_checkpoint(
+    engine, suites: list, report_dir: Path, profile: str, timings: dict | None = None
+):
     """Validate every LoadedSuite on `engine`; return ({table: suite result}, docs index path)."""
     timings = {} if timings is None else timings
     start = time.perf_counter()

@@ -32,8 +32,18 @@ CUSTOMER_COLUMNS = [
     ("shareWithPublicAsOfDate", "bigint"),
     ("shareWithFriendsAsOfDate", "bigint"),
 ]
-ACCELEROMETER_COLUMNS = [("user", "string"), ("timestamp", "bigint"), ("x", "double"), ("y", "double"), ("z", "double")]
-STEP_TRAINER_COLUMNS = [("sensorReadingTime", "bigint"), ("serialNumber", "string"), ("distanceFromObject", "bigint")]
+ACCELEROMETER_COLUMNS = [
+    ("user", "string"),
+    ("timestamp", "bigint"),
+    ("x", "double"),
+    ("y", "double"),
+    ("z", "double"),
+]
+STEP_TRAINER_COLUMNS = [
+    ("sensorReadingTime", "bigint"),
+    ("serialNumber", "string"),
+    ("distanceFromObject", "bigint"),
+]
 ML_COLUMNS = {
     "rubric": STEP_TRAINER_COLUMNS + ACCELEROMETER_COLUMNS,
     "strict": [
@@ -84,8 +94,16 @@ def _landing_rows():
         customers.append(c)
         for k in range(6):  # readings every 10 s, the first three before consent
             ts = T0 + k * 10_000 + i  # distinct per device so joins stay one-to-one
-            accel.append({"user": c["email"], "timestamp": ts, "x": 0.5, "y": -0.25, "z": float(k % 2)})
-            steps.append({"sensorReadingTime": ts, "serialNumber": c["serialNumber"], "distanceFromObject": 200 + k})
+            accel.append(
+                {"user": c["email"], "timestamp": ts, "x": 0.5, "y": -0.25, "z": float(k % 2)}
+            )
+            steps.append(
+                {
+                    "sensorReadingTime": ts,
+                    "serialNumber": c["serialNumber"],
+                    "distanceFromObject": 200 + k,
+                }
+            )
     return customers, accel, steps
 
 
@@ -96,7 +114,11 @@ def derive(profile: str) -> dict[str, list[dict]]:
     trusted = [c for c in customers if c.get("shareWithResearchAsOfDate") is not None]
     trusted = [{k: c.get(k) for k, _ in CUSTOMER_COLUMNS} for c in trusted]
     consent = {c["email"]: c["shareWithResearchAsOfDate"] for c in trusted}
-    acc_t = [a for a in accel if a["user"] in consent and (not strict or a["timestamp"] >= consent[a["user"]])]
+    acc_t = [
+        a
+        for a in accel
+        if a["user"] in consent and (not strict or a["timestamp"] >= consent[a["user"]])
+    ]
     users = {a["user"] for a in acc_t}
     curated = [c for c in trusted if c["email"] in users]
     serial_consent = {c["serialNumber"]: c["shareWithResearchAsOfDate"] for c in curated}
@@ -170,6 +192,8 @@ def build(lake: Lake, profile: str = "rubric", name: str = "minilake") -> dict[s
     expected = {p: {t: len(r) for t, r in derive(p).items()} for p in ("rubric", "strict")}
     lake.root.mkdir(parents=True, exist_ok=True)
     (lake.root / "_dataset.json").write_text(
-        json.dumps({"name": name, "source": "validation.minilake", "expected_counts": expected}, indent=2)
+        json.dumps(
+            {"name": name, "source": "validation.minilake", "expected_counts": expected}, indent=2
+        )
     )
     return expected[profile]

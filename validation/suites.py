@@ -67,7 +67,9 @@ def check_names(table: str, exps: list[dict]) -> None:
     for exp in exps:
         name = (exp.get("meta") or {}).get("name")
         if not name:
-            raise SuiteError(f"an expectation of {exp['_file']} ({exp.get('type')}) has no meta.name")
+            raise SuiteError(
+                f"an expectation of {exp['_file']} ({exp.get('type')}) has no meta.name"
+            )
         if name in seen:
             raise SuiteError(f"suite {table}: check name {name!r} is used twice ({exp['_file']})")
         seen.add(name)
@@ -99,25 +101,38 @@ def load_suite(table: str, profile: str, root: Path | None = None) -> LoadedSuit
     files = suite_files(table, profile, root)
     dicts = read_expectation_dicts(files)
     check_names(table, dicts)
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    plain = [{k: v for k, v in d.items() if k != "_file"} for d in dicts]
+    broken = []
+    for d, exp in zip(dicts, plain, strict=True):
+        try:
+            ExpectationConfiguration(**exp).to_domain_obj()
+        except Exception as exc:  # unknown type, bad kwargs: GX would drop it or raise
+            broken.append(
+                f"{d['meta']['name']} ({d.get('type')}) in {d['_file']}: {str(exc).splitlines()[0]}"
+            )
     gx_logger = logging.getLogger("great_expectations.core.expectation_suite")
     previous = gx_logger.disabled
     gx_logger.disabled = True  # we report dropped expectations ourselves, by name
     try:
         suite = gx.ExpectationSuite(
             name=f"{table}.{profile}",
-            expectations=[{k: v for k, v in d.items() if k != "_file"} for d in dicts],
+            expectations=[] if broken else plain,
             meta={"table": table, "profile": profile, "files": [str(f) for f in files]},
         )
     finally:
         gx_logger.disabled = previous
-    built = {e.meta.get("name") for e in suite.expectations if e.meta}
-    dropped = [d for d in dicts if d["meta"]["name"] not in built]
-    if dropped or len(suite.expectations) != len(dicts):
-        detail = "; ".join(f"{d['meta']['name']} ({d.get('type')}) in {d['_file']}" for d in dropped)
+    if broken or len(suite.expectations) != len(dicts):
+        built = {e.meta.get("name") for e in suite.expectations if e.meta}
+        detail = "; ".join(broken) or "; ".join(
+            f"{d['meta']['name']} ({d.get('type')}) in {d['_file']}"
+            for d in dicts
+            if d["meta"]["name"] not in built
+        )
         raise SuiteError(
             f"suite {table}.{profile}: {len(dicts)} expectations declared, GX loaded "
-            f"{len(suite.expectations)}; not loaded: {detail or 'unknown'} "
-            "(unknown expectation type or invalid kwargs)"
+            f"{len(dicts) - len(broken) if broken else len(suite.expectations)}; not loaded: {detail}"
         )
     return LoadedSuite(
         table=table,
@@ -160,14 +175,18 @@ def load_counts(
                 f"dataset {dataset!r} is not in {counts_path} (known: {known}); "
                 "omit --dataset to use the lake's _dataset.json"
             )
-        return _profile_counts(shared[dataset], profile, f"{counts_path}[{dataset}][{profile}]", dataset)
+        return _profile_counts(
+            shared[dataset], profile, f"{counts_path}[{dataset}][{profile}]", dataset
+        )
     name = info.get("name")
     if name and name in shared:
         return _profile_counts(shared[name], profile, f"{counts_path}[{name}][{profile}]", name)
     expected = info.get("expected_counts")
     if expected and expected.get(profile):
         return ExpectedCounts(
-            dict(expected[profile]), f"{lake.root / '_dataset.json'} expected_counts[{profile}]", name
+            dict(expected[profile]),
+            f"{lake.root / '_dataset.json'} expected_counts[{profile}]",
+            name,
         )
     return ExpectedCounts(None, None, name)
 

@@ -59,12 +59,24 @@ def is_hidden(name: str) -> bool:
 
 
 class DynamicRecord(dict):
-    """A record as Glue hands it to Filter/Map functions: only the keys it has."""
+    """A record as Glue hands it to Filter/Map functions: only the keys it has.
+
+    As in awsglue.gluetypes.DynamicRecord, fields also read as attributes (row.email);
+    a missing one raises KeyError, which a Filter treats as "drop this record".
+    """
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return self[attr]
+
+    def __setattr__(self, attr, value):
+        self[attr] = value
 
 
 def _to_python(value):
     if hasattr(value, "asDict"):
-        return {k: _to_python(v) for k, v in value.asDict().items()}
+        return DynamicRecord({k: _to_python(v) for k, v in value.asDict().items()})
     if isinstance(value, list):
         return [_to_python(v) for v in value]
     return value
@@ -507,7 +519,7 @@ class DynamicFrame:
                 out = f(build(row))
             except Exception as exc:  # noqa: BLE001
                 return (None, f"{type(exc).__name__}: {exc}")
-            if out is None:
+            if not out:  # Glue's map treats any falsy result (None, {}) this way
                 return (None, "User-specified function returned None instead of DynamicRecord")
             try:
                 return (json.dumps(dict(out), default=_json_default), None)

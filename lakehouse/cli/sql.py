@@ -25,9 +25,13 @@ def register(sub) -> None:
         description="Run a SQL query on the local lake. Table names are the Glue catalog's "
         "(stedi.customer_trusted or customer_trusted).",
     )
-    parser.add_argument("query", help='SQL text, e.g. "SELECT COUNT(*) FROM stedi.customer_trusted"')
+    parser.add_argument(
+        "query", help='SQL text, e.g. "SELECT COUNT(*) FROM stedi.customer_trusted"'
+    )
     parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE or ./lake)")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
     parser.set_defaults(func=run)
 
 

@@ -32,7 +32,9 @@ class AthenaSettings:
     endpoint_url: str | None = None
 
     @classmethod
-    def resolve(cls, database=None, region=None, output_location=None, workgroup=None, endpoint_url=None):
+    def resolve(
+        cls, database=None, region=None, output_location=None, workgroup=None, endpoint_url=None
+    ):
         env = os.environ.get
         values = {
             "database": database or env("ATHENA_DATABASE"),
@@ -120,7 +122,9 @@ class AthenaEngine(Engine):
         glue = boto3.client("glue", **kwargs)
         names = []
         try:
-            for page in glue.get_paginator("get_tables").paginate(DatabaseName=self.settings.database):
+            for page in glue.get_paginator("get_tables").paginate(
+                DatabaseName=self.settings.database
+            ):
                 names += [t["Name"] for t in page["TableList"]]
         except glue.exceptions.EntityNotFoundException as exc:
             raise LakehouseError(

@@ -98,7 +98,9 @@ def _select_by_catalog(columns, present: dict[str, str], source: str, cast: bool
         if actual is None:
             parts.append(f"CAST(NULL AS {duckdb_type(hive_type)}) AS {quote(name.lower())}")
         elif cast:
-            parts.append(f"CAST({quote(actual)} AS {duckdb_type(hive_type)}) AS {quote(name.lower())}")
+            parts.append(
+                f"CAST({quote(actual)} AS {duckdb_type(hive_type)}) AS {quote(name.lower())}"
+            )
         else:
             parts.append(f"{quote(actual)} AS {quote(name.lower())}")
     return f"SELECT {', '.join(parts)} FROM {source}"
@@ -133,7 +135,9 @@ def view_sql(con, lake: Lake, table: dict) -> str:
         if not _data_files(folder, ".parquet"):
             return _empty_select(columns)
         hive = ", hive_partitioning=true" if table.get("PartitionKeys") else ""
-        source = f"read_parquet({_literal(str(folder) + '/**/*.parquet')}, union_by_name=true{hive})"
+        source = (
+            f"read_parquet({_literal(str(folder) + '/**/*.parquet')}, union_by_name=true{hive})"
+        )
         keys = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
         present = {k.lower(): k for k in keys}
         if not columns:
@@ -148,13 +152,17 @@ def view_sql(con, lake: Lake, table: dict) -> str:
         keys = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
         present = {k.lower(): k for k in keys}
         return _select_by_catalog(columns, present, source, cast=True)
-    raise LakehouseError(f"table {table.get('Name')} has format {fmt!r} the local engine cannot read")
+    raise LakehouseError(
+        f"table {table.get('Name')} has format {fmt!r} the local engine cannot read"
+    )
 
 
 SNAPSHOT = "_snapshot"
 
 
-def build_views(con, lake: Lake, database: str = DATABASE, snapshot_json: bool = False) -> list[str]:
+def build_views(
+    con, lake: Lake, database: str = DATABASE, snapshot_json: bool = False
+) -> list[str]:
     """Create `<database>.<table>` and `<table>` views for every catalog table; return the names.
 
     snapshot_json: read each JSON table once into a table of schema _snapshot and point its
