@@ -74,8 +74,10 @@ def measure_pipeline(
     cmd = [sys.executable, "-m", "bench.worker", "--source", str(source), "--lake", str(lake)]
     cmd += ["--profile", profile, "--out", str(out)] + (["--validate"] if validate else [])
     try:
+        load = os.getloadavg()[0]
         m = run_measured(cmd, cwd=REPO, timeout=timeout)
         entry = {"date": _now(), "wall_seconds": m.seconds, "peak_rss": m.peak_rss}
+        entry["load_before"], entry["load_after"] = load, os.getloadavg()[0]
         if out.is_file():
             entry["run"] = json.loads(out.read_text())
         entry["ok"] = m.returncode == 0 and "run" in entry

@@ -1,8 +1,10 @@
-"""The floor: the five rubric queries in DuckDB, straight over the landing JSON.
+"""The floor: the rubric jobs' own SQL in DuckDB, straight over the landing JSON.
 
-This is what the same SQL costs on this machine with an in-process columnar engine and no
-Glue semantics (no DynamicFrames, no catalog, no Parquet sinks). The local Glue runtime
-cannot beat it; the benchmark reports how far above it the faithful run lands.
+The five queries are read out of studio_jobs/rubric/*.py (bench/jobsql.py) and transpiled
+Spark -> DuckDB by sqlglot, so the floor runs the very SQL the Glue jobs run. This is what
+that SQL costs on this machine with an in-process columnar engine and no Glue semantics (no
+DynamicFrames, no catalog, no Parquet sinks); the benchmark reports how far above it the
+faithful local run lands.
 """
 
 from __future__ import annotations
@@ -10,33 +12,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from bench import jobsql
+
 SOURCES = ("customer", "accelerometer", "step_trainer")
-
-# The rubric profile's queries: consent is "shareWithResearchAsOfDate present", readings
-# join on the user's email, devices on the serial, and the ML table on time alone.
-RUBRIC_SQL = {
-    "customer_trusted": "SELECT * FROM customer_landing WHERE shareWithResearchAsOfDate IS NOT NULL",
-    "accelerometer_trusted": (
-        "SELECT a.* FROM accelerometer_landing a JOIN customer_trusted c ON a.user = c.email"
-    ),
-    "customer_curated": (
-        "SELECT DISTINCT c.* FROM customer_trusted c JOIN accelerometer_trusted a"
-        " ON c.email = a.user"
-    ),
-    "step_trainer_trusted": (
-        "SELECT s.* FROM step_trainer_landing s JOIN customer_curated c"
-        " ON s.serialNumber = c.serialNumber"
-    ),
-    "machine_learning_curated": (
-        "SELECT s.sensorReadingTime, s.serialNumber, s.distanceFromObject,"
-        " a.user, a.x, a.y, a.z FROM step_trainer_trusted s JOIN accelerometer_trusted a"
-        " ON s.sensorReadingTime = a.timestamp"
-    ),
-}
+_DUCK = {"string": "VARCHAR", "bigint": "BIGINT", "int": "INTEGER", "double": "DOUBLE"}
 
 
-def run_floor(source_dir: str | Path, sql: dict[str, str] | None = None) -> dict:
-    """Load <source_dir>/<source>/landing/*.json and run the queries in order.
+def run_floor(source_dir: str | Path, profile: str = "rubric") -> dict:
+    """Load <source_dir>/<source>/landing/*.json with the DDL's columns and run the jobs.
 
     Returns {"load_seconds", "seconds", "tables": {table: {"rows", "seconds"}}}.
     """
@@ -46,21 +29,29 @@ def run_floor(source_dir: str | Path, sql: dict[str, str] | None = None) -> dict
     started = time.perf_counter()
     con = duckdb.connect()
     tables: dict[str, dict] = {}
+    relations = {}
     for source in SOURCES:
+        table = f"{source}_landing"
         pattern = (source_dir / source / "landing" / "*.json").as_posix()
+        columns = ", ".join(
+            f"'{c}': '{_DUCK[t]}'" for c, t in jobsql.LANDING_COLUMNS[table].items()
+        )
         t = time.perf_counter()
         con.execute(
-            f"CREATE TABLE {source}_landing AS SELECT * FROM read_json_auto('{pattern}',"
-            " format='newline_delimited', union_by_name=true)"
+            f"CREATE TABLE {table} AS SELECT * FROM read_json('{pattern}',"
+            f" format='newline_delimited', columns={{{columns}}})"
         )
-        rows = con.execute(f"SELECT count(*) FROM {source}_landing").fetchone()[0]
-        tables[f"{source}_landing"] = {"rows": rows, "seconds": time.perf_counter() - t}
-    load = time.perf_counter() - started
-    for table, query in (sql or RUBRIC_SQL).items():
-        t = time.perf_counter()
-        con.execute(f"CREATE TABLE {table} AS {query}")
         rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         tables[table] = {"rows": rows, "seconds": time.perf_counter() - t}
+        relations[table] = table
+    load = time.perf_counter() - started
+    for job in jobsql.read_profile(profile):
+        t = time.perf_counter()
+        out = jobsql.run_duckdb([job], relations, con=con, collect=False)[job.target]
+        # Keep the result for the jobs after it, as the lake would.
+        con.register(f"_floor_{job.target}", out.arrow)
+        relations[job.target] = f"_floor_{job.target}"
+        tables[job.target] = {"rows": out.rows_count, "seconds": time.perf_counter() - t}
     con.close()
     return {"load_seconds": load, "seconds": time.perf_counter() - started, "tables": tables}
 

@@ -69,6 +69,7 @@ class Table:
     columns: list[str]
     rows: list[dict]
     rows_count: int | None = None
+    arrow: object = None  # the pyarrow.Table (DuckDB runs only)
 
 
 class UnsupportedJob(Exception):
@@ -273,7 +274,7 @@ def run_duckdb(jobs: list[Job], tables: dict, con=None, collect: bool = True) ->
             con.register(relations[job.target], result)
             registered.append(relations[job.target])
             rows = result.to_pylist() if collect else []
-            out[job.target] = Table(result.column_names, rows, result.num_rows)
+            out[job.target] = Table(result.column_names, rows, result.num_rows, result)
         return out
     finally:
         for name in registered:

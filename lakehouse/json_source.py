@@ -27,16 +27,11 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-ABSENT = "__glue_absent"
-KIND_PREFIX = "__glue_kind__"
-HIDDEN_PREFIX = "__glue_"
+from lakehouse.awsglue.records import ABSENT, HIDDEN_PREFIX, KIND_PREFIX, kind_column  # noqa: F401
+
 CORRUPT = "_corrupt_record"
 
 _schema_cache: dict[tuple, tuple[T.StructType, dict[str, tuple[str, ...]]]] = {}
-
-
-def kind_column(name: str) -> str:
-    return KIND_PREFIX + name
 
 
 @dataclass

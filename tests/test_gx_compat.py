@@ -7,65 +7,74 @@ registered as a persisted-connection dialect (as GX does for sqlite), they compu
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
-import textwrap
+from pathlib import Path
 
-import pytest
+HERE = Path(__file__).resolve().parent
 
-SCRIPT = textwrap.dedent(
-    """
-    import json, sys, duckdb
-    db = sys.argv[1]
+
+def gx_on_duckdb(db: str, compat: bool) -> list:
+    """[success, unexpected_count or observed_value] of two expectations on a 3-row table."""
+    import duckdb
+
     con = duckdb.connect(db)
-    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a'), (2, NULL), (3, 'c')) v(id, name)")
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a'), (2, NULL), (3, 'c')) v(id, name)"
+    )
     con.close()
-    if sys.argv[2] == "compat":
+    if compat:
         from validation import gx_duckdb_compat
+
         gx_duckdb_compat.install()
     import great_expectations as gx
+
     context = gx.get_context(mode="ephemeral")
-    batch = (context.data_sources.add_sql("d", connection_string=f"duckdb:///{db}")
-             .add_table_asset("t", table_name="t").add_batch_definition_whole_table("all").get_batch())
-    suite = gx.ExpectationSuite("s", expectations=[
-        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}},
-        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 3}},
-    ])
+    batch = (
+        context.data_sources.add_sql("d", connection_string=f"duckdb:///{db}")
+        .add_table_asset("t", table_name="t")
+        .add_batch_definition_whole_table("all")
+        .get_batch()
+    )
+    suite = gx.ExpectationSuite(
+        "s",
+        expectations=[
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}},
+            {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 3}},
+        ],
+    )
     result = batch.validate(suite)
-    print(json.dumps([[r.success, r.result.get("unexpected_count", r.result.get("observed_value"))]
-                      for r in result.results]))
-    """
-)
+    return [
+        [r.success, r.result.get("unexpected_count", r.result.get("observed_value"))]
+        for r in result.results
+    ]
 
 
-@pytest.mark.parametrize(
-    ("mode", "expected"),
-    [
-        pytest.param(
-            "plain", [[False, None], [False, None]], id="without-compat-gx-computes-nothing"
-        ),
-        pytest.param("compat", [[False, 1], [True, 3]], id="with-compat-gx-computes-the-metrics"),
-    ],
-)
-def test_gx_sql_datasource_on_duckdb(tmp_path, mode, expected):
-    """Run in a fresh interpreter: the compat patches GX process-wide."""
-    script = tmp_path / "gx_on_duckdb.py"
-    script.write_text(SCRIPT)
+def test_without_the_compat_gx_computes_nothing_on_duckdb(tmp_path):
+    """In a fresh interpreter: once installed, the compat patches GX process-wide."""
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "import json, sys\n"
+        f"sys.path[:0] = [{str(HERE)!r}, {str(HERE.parent)!r}]\n"
+        "from test_gx_compat import gx_on_duckdb\n"
+        "print(json.dumps(gx_on_duckdb(sys.argv[1], compat=False)))\n"
+    )
     out = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "t.duckdb"), mode],
+        [sys.executable, str(script), str(tmp_path / "t.duckdb")],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=str(tmp_path),
-        env={
-            **__import__("os").environ,
-            "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[1]),
-        },
+        env=dict(os.environ),
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    import json
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [[False, None], [False, None]]
 
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == expected
+
+def test_with_the_compat_gx_computes_the_metrics_on_duckdb(tmp_path):
+    assert gx_on_duckdb(str(tmp_path / "t.duckdb"), compat=True) == [[False, 1], [True, 3]]
 
 
 def test_install_is_idempotent_and_registers_duckdb_as_persisted():

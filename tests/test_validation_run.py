@@ -364,3 +364,26 @@ def test_the_pipeline_output_on_the_shared_data_passes_with_the_graders_counts(
     assert report["dataset"] == "stedi-udacity"
     assert "counts.json[stedi-udacity]" in report["expected_counts_source"]
     assert {t["count_check"]["status"] for t in report["tables"]} == {"passed"}
+
+
+def test_importing_the_cli_modules_does_not_import_great_expectations(tmp_path):
+    """GX costs seconds to import: only a run that validates may pay for it."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "imports.py"
+    script.write_text(
+        "import sys\n"
+        "import validation.run, validation.dqdl, validation.report, lakehouse.cli.sql\n"
+        "print('great_expectations' in sys.modules)\n"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        env={**__import__("os").environ, "PYTHONPATH": str(repo)},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -23,6 +23,8 @@ report.json schema (schema_version 1; keys are stable, new keys may be added):
                      "status": "passed|failed|no expectation", "severity": "critical"},
      "expectations": {"evaluated": 9, "passed": 9, "failed": 0},
      "status": "passed" | "warning" | "failed",
+     "max_severity_failure": "critical" | "warning" | null,   # GX get_max_severity_failure(), or
+                                                               # critical when the count check failed
      "failures": [{"name": "privacy.only_consenting_customers", "type": "unexpected_rows_expectation",
                    "severity": "critical", "description": "...", "observed": 1 | [...] | null,
                    "unexpected_count": 1 | null, "sample": [ {...row...} | value, ... ],
@@ -115,7 +117,10 @@ def table_entry(zone, loaded, count, suite_result, repo: Path) -> dict:
                 "kwargs": {"expected": count.expected, "sql": count.sql},
             },
         )
-    critical = any(f["severity"] == "critical" for f in failures)
+    # Gate on GX's own severity verdict, never on ValidationResult.success (which ignores it).
+    gx_max = suite_result.get_max_severity_failure()
+    gx_max = getattr(gx_max, "value", gx_max)
+    critical = gx_max == "critical" or count.status == "failed"
     status = "failed" if critical else ("warning" if failures else "passed")
     files = []
     for f in loaded.files:
@@ -142,6 +147,7 @@ def table_entry(zone, loaded, count, suite_result, repo: Path) -> dict:
             "failed": sum(1 for r in suite_result.results if not r.success),
         },
         "status": status,
+        "max_severity_failure": "critical" if critical else gx_max,
         "failures": failures,
     }
 
@@ -149,7 +155,8 @@ def table_entry(zone, loaded, count, suite_result, repo: Path) -> dict:
 def build_report(*, lake, engine, profile, counts, tables: list[dict], data_docs) -> dict:
     critical = sum(1 for t in tables for f in t["failures"] if f["severity"] == "critical")
     warnings = sum(1 for t in tables for f in t["failures"] if f["severity"] == "warning")
-    max_sev = "critical" if critical else ("warning" if warnings else None)
+    levels = {t["max_severity_failure"] for t in tables}
+    max_sev = next((s for s in ("critical", "warning", "info") if s in levels), None)
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -158,8 +165,8 @@ def build_report(*, lake, engine, profile, counts, tables: list[dict], data_docs
         "profile": profile,
         "dataset": counts.dataset,
         "expected_counts_source": counts.source,
-        "status": "failed" if critical else "passed",
-        "exit_code": 1 if critical else 0,
+        "status": "failed" if max_sev == "critical" else "passed",
+        "exit_code": 1 if max_sev == "critical" else 0,
         "max_severity_failure": max_sev,
         "summary": {
             "tables": len(tables),

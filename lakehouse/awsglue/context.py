@@ -233,7 +233,12 @@ class GlueContext:
         spark = self.spark_session
         if fmt == "json":
             json_path = options.get("jsonPath") or None
-            got = read_json(spark, files, _truthy(options.get("multiLine", False)), json_path)
+            got = read_json(
+                spark,
+                files,
+                _truthy(options.get("multiLine", options.get("multiline", False))),
+                json_path,
+            )
             return DynamicFrame(got.df, self, name, got.choices)
         if fmt in ("parquet", "glueparquet"):
             reader = spark.read.option("mergeSchema", "true")

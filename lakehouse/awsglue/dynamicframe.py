@@ -16,13 +16,25 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from pyspark import cloudpickle
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from lakehouse.awsglue import gluetypes
+from lakehouse.awsglue import gluetypes, records
+from lakehouse.awsglue.records import (
+    ABSENT,
+    HIDDEN_PREFIX,
+    KIND_PREFIX,
+    DynamicRecord,
+    json_default,
+    kind_column,
+    record_builder,
+)
 from lakehouse.errors import LakehouseError
-from lakehouse.json_source import ABSENT, HIDDEN_PREFIX, KIND_PREFIX, kind_column
+
+# Filter/Map functions run on Python workers that may not be able to import this project.
+cloudpickle.register_pickle_by_value(records)
 
 ERROR_SCHEMA = "errorMessage string, transformation string, record string"
 
@@ -56,67 +68,6 @@ def _col(*parts: str) -> Column:
 
 def is_hidden(name: str) -> bool:
     return name.startswith(HIDDEN_PREFIX)
-
-
-class DynamicRecord(dict):
-    """A record as Glue hands it to Filter/Map functions: only the keys it has.
-
-    As in awsglue.gluetypes.DynamicRecord, fields also read as attributes (row.email);
-    a missing one raises KeyError, which a Filter treats as "drop this record".
-    """
-
-    def __getattr__(self, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return self[attr]
-
-    def __setattr__(self, attr, value):
-        self[attr] = value
-
-
-def _to_python(value):
-    if hasattr(value, "asDict"):
-        return DynamicRecord({k: _to_python(v) for k, v in value.asDict().items()})
-    if isinstance(value, list):
-        return [_to_python(v) for v in value]
-    return value
-
-
-def _json_default(value):
-    import datetime as dt
-    import decimal
-
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, (bytes, bytearray)):
-        return value.decode("utf-8", "replace")
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-def _record_builder(data_names: list[str], choices: dict[str, tuple[str, ...]]):
-    """A function Row -> DynamicRecord, run on Python workers."""
-    choice_names = list(choices)
-
-    def build(row) -> DynamicRecord:
-        values = row.asDict()
-        absent = values.get(ABSENT) or ()
-        rec = DynamicRecord()
-        for name in data_names:
-            if name in absent:
-                continue
-            value = _to_python(values[name])
-            if name in choice_names and value is not None:
-                kind = values.get(KIND_PREFIX + name)
-                if kind == "long":
-                    value = int(float(value)) if isinstance(value, str) else int(value)
-                elif kind == "double":
-                    value = float(value)
-            rec[name] = value
-        return rec
-
-    return build
 
 
 class DynamicFrame:
@@ -215,17 +166,17 @@ class DynamicFrame:
 
     def show(self, num_rows: int = 20) -> None:
         """Glue prints records as JSON objects, one per line, holding only present keys."""
-        build = _record_builder(self._data_names, self._choices)
+        build = record_builder(self._data_names, self._choices)
         for row in self._df.limit(num_rows).collect():
-            print(json.dumps(build(row), default=_json_default))
+            print(json.dumps(build(row), default=json_default))
 
     def toJSON(self) -> list[str]:  # noqa: N802 - convenience for tests and notebooks
-        build = _record_builder(self._data_names, self._choices)
-        return [json.dumps(build(r), default=_json_default) for r in self._df.collect()]
+        build = record_builder(self._data_names, self._choices)
+        return [json.dumps(build(r), default=json_default) for r in self._df.collect()]
 
     def records(self) -> list[DynamicRecord]:
         """All records as DynamicRecords (small frames: tests, notebooks)."""
-        build = _record_builder(self._data_names, self._choices)
+        build = record_builder(self._data_names, self._choices)
         return [build(r) for r in self._df.collect()]
 
     def getNumPartitions(self) -> int:  # noqa: N802
@@ -472,17 +423,8 @@ class DynamicFrame:
         drops the record silently; any other exception makes it an error record
         (errorsAsDynamicFrame / stageErrorsCount).
         """
-        build = _record_builder(self._data_names, self._choices)
-
-        def judge(row):
-            try:
-                return (bool(f(build(row))), None)
-            except (KeyError, ValueError, TypeError):
-                return (False, None)
-            except Exception as exc:  # noqa: BLE001 - Glue turns these into error records
-                return (False, f"{type(exc).__name__}: {exc}")
-
-        verdict = F.udf(judge, "keep boolean, error string")
+        build = record_builder(self._data_names, self._choices)
+        verdict = F.udf(records.filter_judge(f, build), "keep boolean, error string")
         judged = self._df.withColumn(
             "__glue_verdict", verdict(F.struct(*[quote(c) for c in self._df.columns]))
         )
@@ -512,32 +454,19 @@ class DynamicFrame:
         """
         from lakehouse.json_source import parse_records
 
-        build = _record_builder(self._data_names, self._choices)
-
-        def apply(row):
-            try:
-                out = f(build(row))
-            except Exception as exc:  # noqa: BLE001
-                return (None, f"{type(exc).__name__}: {exc}")
-            if not out:  # Glue's map treats any falsy result (None, {}) this way
-                return (None, "User-specified function returned None instead of DynamicRecord")
-            try:
-                return (json.dumps(dict(out), default=_json_default), None)
-            except (TypeError, ValueError) as exc:
-                return (None, f"{type(exc).__name__}: {exc}")
-
-        mapper = F.udf(apply, "value string, error string")
+        build = record_builder(self._data_names, self._choices)
+        mapper = F.udf(records.map_apply(f, build), "value string, error string")
         mapped = self._df.select(
             mapper(F.struct(*[quote(c) for c in self._df.columns])).alias("m"),
             F.to_json(F.struct(*[quote(c) for c in self._data_names])).alias("record"),
         ).persist()
-        records = mapped.where("m.value IS NOT NULL").select(F.col("m.value").alias("value"))
+        docs = mapped.where("m.value IS NOT NULL").select(F.col("m.value").alias("value"))
         errors = mapped.where("m.error IS NOT NULL").select(
             F.col("m.error").alias("errorMessage"),
             F.lit(transformation_ctx or "Map").alias("transformation"),
             F.col("record"),
         )
-        parsed = parse_records(records.sparkSession, records)
+        parsed = parse_records(docs.sparkSession, docs)
         df = parsed.df
         # JSON round trip turns timestamps/dates/decimals into strings or doubles: restore them.
         old = {fl.name: fl.dataType for fl in self._df.schema.fields}
