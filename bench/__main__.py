@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measured run")
     parser.add_argument("--docs", type=Path, default=DOCS)
     parser.add_argument("--fresh", action="store_true", help="drop earlier results")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the docs from benchmarks.json"
+    )
     args = parser.parse_args(argv)
 
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
@@ -121,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     results = (
         {} if args.fresh or not results_path.is_file() else json.loads(results_path.read_text())
     )
+    if args.report_only:
+        return write_docs(results, args.docs)
     results["date"] = _now()
     results["environment"] = environment()
     results.setdefault("scales", {})
@@ -128,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="stedi-bench-"))
     try:
         if args.skip_shared:
-            skipped.append("shared data: skipped (--skip-shared)")
+            if "shared" not in results:
+                skipped.append("shared data: skipped (--skip-shared)")
         elif not (args.shared / "customer" / "landing").is_dir():
             skipped.append(f"shared data: not found at {args.shared}")
         else:
@@ -173,10 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     args.docs.mkdir(parents=True, exist_ok=True)
     results_path.write_text(json.dumps(results, indent=2) + "\n")
-    png = args.docs / "benchmarks.png"
+    return write_docs(results, args.docs)
+
+
+def write_docs(results: dict, docs: Path) -> int:
+    png = docs / "benchmarks.png"
     has_chart = report.chart(results, png)
-    report.write_markdown(results, args.docs / "benchmarks.md", png if has_chart else None)
-    _say(f"wrote {args.docs / 'benchmarks.md'}")
+    report.write_markdown(results, docs / "benchmarks.md", png if has_chart else None)
+    _say(f"wrote {docs / 'benchmarks.md'}")
     for line in report.targets_table(results)[2:]:
         _say(line)
     return 0

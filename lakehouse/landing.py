@@ -1,8 +1,9 @@
 """Landing-line acceptance: every line of a landing file is either accepted or quarantined.
 
-Ingest copies landing files into the lake through `scan_file`/`scan_source`; Glue jobs then
-read only accepted lines, and every rejected line lands in
-`<lake>/_quarantine/<source>/<file stem>.jsonl` as {"file", "line", "raw", "reason"}.
+Ingest brings each source into the lake with `land_source(src_dir, dest_dir, source, lake)`
+(= `scan_source` + `write_accepted` + `write_quarantine`): Glue jobs then read only accepted
+lines, and every rejected line lands in `<lake>/_quarantine/<source>/<file stem>.jsonl` as
+{"file", "line", "raw", "reason"}; `quarantine_counts(lake)` sums them for validation.
 Nothing is silently dropped: per file and per source,
 
     lines_total == len(accepted) + len(quarantined)      (FileScan/SourceScan.check())
@@ -18,7 +19,7 @@ What is accepted, normalised or quarantined (the reason is the quarantine `reaso
 - bytes that are not UTF-8 -> that line is quarantined; the raw text keeps the bad bytes as
   \\xNN escapes. A UTF-8 BOM and CRLF line ends are tolerated.
 - a JSON value that is not an object (`[1]`, `"x"`, `42`, `null`) -> quarantined.
-- a required key missing or null (customer: email; accelerometer: user, timestamp;
+- a required key missing, null or "" (customer: email; accelerometer: user, timestamp;
   step_trainer: serialNumber, sensorReadingTime) -> quarantined. The legacy accelerometer
   spelling `timeStamp` is renamed to `timestamp` when `timestamp` is absent.
 - unknown extra fields -> accepted and kept (landing is raw; the crawler sees them).

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 from lakehouse.errors import LakehouseError
 from lakehouse.prereqs import java_problem
 
 DEFAULT_MASTER = "local[2]"
+LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
 def spark_conf(master: str | None = None) -> dict[str, str]:
@@ -30,9 +32,14 @@ def spark_conf(master: str | None = None) -> dict[str, str]:
         "spark.driver.memory": os.environ.get("STEDI_DRIVER_MEMORY", "4g"),
         "spark.sql.adaptive.enabled": "true",
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
-        "spark.driver.extraJavaOptions": "-Dderby.system.home="
-        + os.path.join(tempfile.gettempdir(), "stedi-derby")
-        + " -XX:+UseParallelGC -Xss4m",
+        "spark.driver.extraJavaOptions": " ".join(
+            [
+                "-Dderby.system.home=" + os.path.join(tempfile.gettempdir(), "stedi-derby"),
+                "-Dlog4j2.configurationFile=" + str(LOG4J_CONFIG.as_uri()),
+                "-XX:+UseParallelGC",
+                "-Xss4m",
+            ]
+        ),
         "spark.python.worker.reuse": "true",
     }
 
@@ -47,6 +54,8 @@ def get_spark(master: str | None = None):
     problem = java_problem()
     if problem:
         raise LakehouseError(problem)
+    # A laptop whose hostname resolves to loopback makes Spark warn on every start.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder
     for key, value in spark_conf(master).items():
         builder = builder.config(key, value)

@@ -116,3 +116,74 @@ def test_errors_exit_2_with_one_line(finished_lake, tmp_path, capsys, query, lak
     assert main(["sql", query, "--lake", target]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_older_json_encodings_read_as_the_ddl_types(lake, capsys):
+    """Field notes: older files write consent as explicit null, phone as a number, dates as
+    floats (1655564376361.0) and the accelerometer key as timeStamp. The DDL types win."""
+    from lakehouse.catalog import Catalog, make_table_input
+
+    folder = lake.root / "stedi-lake-house" / "customer" / "landing"
+    folder.mkdir(parents=True)
+    (folder / "old.json").write_text(
+        '{"customerName": "Old", "email": "o@test.com", "phone": 8015551212, '
+        '"registrationDate": 1655564376361.0, "shareWithResearchAsOfDate": null}\n'
+        '{"customerName": "New", "email": "n@test.com", "phone": "8015551212", '
+        '"registrationDate": 1655564376362, "shareWithResearchAsOfDate": 1655564376362}\n'
+    )
+    accel = lake.root / "stedi-lake-house" / "accelerometer" / "landing"
+    accel.mkdir(parents=True)
+    (accel / "old.json").write_text(
+        '{"user": "o@test.com", "timeStamp": 1655564376361.0, "x": 1}\n'
+    )
+    catalog = Catalog(lake)
+    columns = [
+        ("customername", "string"),
+        ("email", "string"),
+        ("phone", "string"),
+        ("registrationdate", "bigint"),
+        ("sharewithresearchasofdate", "bigint"),
+    ]
+    catalog.upsert_table(
+        "stedi",
+        make_table_input(
+            "customer_landing", "s3://stedi-lake-house/customer/landing/", columns, "json"
+        ),
+    )
+    catalog.upsert_table(
+        "stedi",
+        make_table_input(
+            "accelerometer_landing",
+            "s3://stedi-lake-house/accelerometer/landing/",
+            [("user", "string"), ("timestamp", "bigint"), ("x", "double")],
+            "json",
+        ),
+    )
+    query = "SELECT phone, registrationdate, sharewithresearchasofdate FROM customer_landing ORDER BY email DESC"
+    assert main(["sql", query, "--lake", str(lake.root), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "phone": "8015551212",
+            "registrationdate": 1655564376361,
+            "sharewithresearchasofdate": None,
+        },
+        {
+            "phone": "8015551212",
+            "registrationdate": 1655564376362,
+            "sharewithresearchasofdate": 1655564376362,
+        },
+    ]
+    assert (
+        main(
+            [
+                "sql",
+                'SELECT "timestamp", x FROM accelerometer_landing',
+                "--lake",
+                str(lake.root),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out) == [{"timestamp": 1655564376361, "x": 1.0}]

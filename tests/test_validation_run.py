@@ -245,8 +245,10 @@ def test_without_expected_counts_the_count_check_reports_no_expectation(tmp_path
     assert report["expected_counts_source"] is None
 
 
-def test_counts_json_of_a_named_dataset_wins_over_the_lake_counts(tmp_path):
-    """expectations/counts.json[dataset][profile] is used when --dataset names it."""
+@pytest.mark.parametrize("how", ["--dataset", "_dataset.json name"])
+def test_counts_json_of_a_named_dataset_wins_over_the_lake_counts(tmp_path, how):
+    """expectations/counts.json[dataset][profile] is used when --dataset names the dataset,
+    or when the lake's _dataset.json names one found there."""
     import shutil
 
     from validation.suites import expectations_dir
@@ -254,16 +256,15 @@ def test_counts_json_of_a_named_dataset_wins_over_the_lake_counts(tmp_path):
     lake = build(tmp_path, "rubric")
     expectations = tmp_path / "expectations"
     shutil.copytree(expectations_dir(), expectations)
-    counts = minilake.build(lake, "rubric")
+    counts = minilake.build(lake, "rubric", name="mini")
     wrong = {**counts, "machine_learning_curated": counts["machine_learning_curated"] + 7}
     (expectations / "counts.json").write_text(json.dumps({"mini": {"rubric": wrong}}))
-    code, report = run(lake, "rubric", "--dataset", "mini", "--expectations", str(expectations))
+    extra = ["--dataset", "mini"] if how == "--dataset" else []
+    code, report = run(lake, "rubric", *extra, "--expectations", str(expectations))
     assert code == 1
     assert failed_check_names(report) == {"machine_learning_curated:count.expected_rows"}
-    assert (
-        report["dataset"] == "mini"
-        and "counts.json[mini][rubric]" in report["expected_counts_source"]
-    )
+    assert report["dataset"] == "mini"
+    assert "counts.json[mini][rubric]" in report["expected_counts_source"]
 
 
 def test_report_json_has_a_stable_documented_shape(tmp_path):
