@@ -7,6 +7,7 @@ Start-up (the JVM) is paid once; each Glue script then gets this session through
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -56,6 +57,8 @@ def get_spark(master: str | None = None):
         raise LakehouseError(problem)
     # A laptop whose hostname resolves to loopback makes Spark warn on every start.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers must be this interpreter (the venv), not whatever `python3` is on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     for key, value in spark_conf(master).items():
         builder = builder.config(key, value)

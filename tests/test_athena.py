@@ -214,3 +214,36 @@ def test_the_table_list_comes_from_the_glue_catalog(aws):
         pytest.raises(LakehouseError, match="'nope' not found"),
     ):
         athena.tables()
+
+
+def test_gx_runs_its_suite_through_the_athena_dialect_and_sends_the_suite_sql(aws, tmp_path):
+    """GX's SQL datasource on awsathena+rest:// reaches Athena (here: moto) with the suite's
+    SQL, {batch} replaced by the table. moto runs no SQL, so the expectations themselves
+    fail here; what is pinned is that the GX path connects and what it sends."""
+    from validation.gx_runner import run_checkpoint
+    from validation.suites import load_suite
+
+    glue = boto3.client("glue", region_name=REGION, endpoint_url=aws)
+    glue.create_database(DatabaseInput={"Name": "stedi"})
+    glue.create_table(
+        DatabaseName="stedi",
+        TableInput={
+            "Name": "customer_trusted",
+            "StorageDescriptor": {
+                "Columns": [{"Name": "email", "Type": "string"}],
+                "Location": "s3://b/c/",
+            },
+        },
+    )
+    suite = load_suite("customer_trusted", "rubric")
+    with engine(aws) as athena:
+        results, docs = run_checkpoint(athena, [suite], tmp_path / "reports", "rubric")
+    assert len(results["customer_trusted"].results) == suite.loaded
+    sent = [e["Query"] for e in executions(aws)]
+    privacy = next(
+        e for e in suite.suite.expectations if e.meta["name"] == "privacy.only_consenting_customers"
+    )
+    tail = privacy.unexpected_rows_query.split("{batch} t", 1)[1]
+    assert any("FROM customer_trusted" in q and tail in q for q in sent)
+    assert all(e["QueryExecutionContext"]["Database"] == "stedi" for e in executions(aws))
+    assert docs is not None and docs.is_file()

@@ -129,14 +129,13 @@ def validate(
     report_dir = Path(report_dir) if report_dir else default_report_dir(lake)
 
     mark = time.perf_counter()
-    _import_gx()  # seconds of pure Python; timed apart so the figures say where time goes
-    timings["gx_import_s"] = round(time.perf_counter() - mark, 3)
-    suites = [load_suite(t, profile, root) for t in tables]
-
-    mark = time.perf_counter()
-    engine = make_engine(engine_name, lake, **(engine_options or {}))
+    engine = make_engine(engine_name, lake, **(engine_options or {}))  # config errors first
     timings["engine_s"] = round(time.perf_counter() - mark, 3)
     try:
+        mark = time.perf_counter()
+        _import_gx()  # seconds of pure Python; timed apart so the figures say where time goes
+        timings["gx_import_s"] = round(time.perf_counter() - mark, 3)
+        suites = [load_suite(t, profile, root) for t in tables]
         missing = [t for t in tables if t not in engine.tables()]
         if missing:
             raise LakehouseError(
