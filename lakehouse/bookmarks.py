@@ -30,10 +30,12 @@ def state_path(lake: lake_mod.Lake, job_name: str) -> Path:
 
 
 def load_state(lake: lake_mod.Lake, job_name: str) -> dict:
-    path = state_path(lake, job_name)
-    if not path.is_file():
+    from lakehouse.transaction import read_document
+
+    text = read_document(state_path(lake, job_name))
+    if text is None:
         return {"job": job_name, "run": 0, "sources": {}}
-    return json.loads(path.read_text())
+    return json.loads(text)
 
 
 def reset(lake: lake_mod.Lake, job_name: str) -> None:
@@ -86,11 +88,12 @@ class BookmarkRun:
         for ctx, files in self.staged.items():
             sources.setdefault(ctx, {}).update(files)
         self.state["run"] = int(self.state.get("run", 0)) + 1
-        path = state_path(self.lake, self.job_name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.state, indent=2, sort_keys=True) + "\n")
-        os.replace(tmp, path)
+        from lakehouse.transaction import write_document
+
+        # Inside a runner job this joins the job's transaction: the bookmark advances in the
+        # same commit as the files the job wrote, never without them.
+        text = json.dumps(self.state, indent=2, sort_keys=True) + "\n"
+        write_document(state_path(self.lake, self.job_name), text)
         self.staged = {}
 
 

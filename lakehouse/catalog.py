@@ -6,6 +6,9 @@ with `glue.create_table(DatabaseName=..., TableInput=table_input(doc))`.
 
   <lake>/_catalog/<database>/_database.json   DatabaseInput (+ CreateTime)
   <lake>/_catalog/<database>/<table>.json     Table
+
+Inside a running job, documents are staged in the job's transaction and written when the
+job commits (transaction.py); the job itself reads its own staged versions.
 """
 
 from __future__ import annotations
@@ -71,10 +74,26 @@ def _now() -> str:
 
 
 def _write_json(path: Path, doc: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
+    from lakehouse.transaction import write_document
+
+    write_document(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+def _read_json(path: Path) -> dict | None:
+    """The document at path (a running job's staged version first), None if there is none."""
+    from lakehouse.transaction import read_document
+
+    text = read_document(path)
+    return None if text is None else json.loads(text)
+
+
+def _staged_names(folder: Path) -> set[str]:
+    from lakehouse.transaction import active_for
+
+    txn = active_for(folder)
+    if txn is None:
+        return set()
+    return {Path(p).name for p in txn.documents if Path(p).parent == Path(os.path.abspath(folder))}
 
 
 def table_input(table: dict) -> dict:
@@ -148,26 +167,28 @@ class Catalog:
         return self.root / database.lower()
 
     def database_exists(self, database: str) -> bool:
-        return (self._db_dir(database) / "_database.json").is_file()
+        return _read_json(self._db_dir(database) / "_database.json") is not None
 
     def create_database(self, database_input: dict) -> dict:
         doc = {**database_input, "Name": database_input["Name"].lower(), "CreateTime": _now()}
         path = self._db_dir(doc["Name"]) / "_database.json"
-        if not path.exists():
-            _write_json(path, doc)
-        return json.loads(path.read_text())
+        existing = _read_json(path)
+        if existing is not None:
+            return existing
+        _write_json(path, doc)
+        return doc
 
     def ensure_database(self, database: str) -> dict:
         return self.create_database({"Name": database})
 
     def get_database(self, database: str) -> dict:
-        path = self._db_dir(database) / "_database.json"
-        if not path.is_file():
+        doc = _read_json(self._db_dir(database) / "_database.json")
+        if doc is None:
             raise LakehouseError(
                 f"database {database!r} is not in the local catalog at {self.root}; "
                 "run `python -m lakehouse ingest DIR` first"
             )
-        return json.loads(path.read_text())
+        return doc
 
     def list_databases(self) -> list[str]:
         if not self.root.is_dir():
@@ -179,22 +200,22 @@ class Catalog:
         return self._db_dir(database) / f"{name.lower()}.json"
 
     def table_exists(self, database: str, name: str) -> bool:
-        return self._table_path(database, name).is_file()
+        return _read_json(self._table_path(database, name)) is not None
 
     def get_table(self, database: str, name: str) -> dict:
-        path = self._table_path(database, name)
-        if not path.is_file():
+        doc = _read_json(self._table_path(database, name))
+        if doc is None:
             raise TableNotFound(
                 f"table {database}.{name} is not in the catalog at {self.root}; "
                 "run `python -m lakehouse ingest DIR` and `python -m lakehouse run` first"
             )
-        return json.loads(path.read_text())
+        return doc
 
     def list_tables(self, database: str) -> list[str]:
         db = self._db_dir(database)
-        if not db.is_dir():
-            return []
-        return sorted(p.stem for p in db.glob("*.json") if p.name != "_database.json")
+        names = {p.name for p in db.glob("*.json")} if db.is_dir() else set()
+        names |= {n for n in _staged_names(db) if n.endswith(".json")}
+        return sorted(n[: -len(".json")] for n in names if n != "_database.json")
 
     def create_table(self, database: str, table_input: dict) -> dict:
         """CreateTable: fails if the table exists, as Glue's AlreadyExistsException."""
@@ -208,8 +229,8 @@ class Catalog:
 
     def upsert_table(self, database: str, table_input: dict) -> dict:
         self.ensure_database(database)
-        path = self._table_path(database, table_input["Name"])
-        created = json.loads(path.read_text())["CreateTime"] if path.is_file() else _now()
+        existing = _read_json(self._table_path(database, table_input["Name"]))
+        created = existing["CreateTime"] if existing else _now()
         doc = {
             **table_input,
             "Name": table_input["Name"].lower(),
@@ -217,7 +238,7 @@ class Catalog:
             "CreateTime": created,
             "UpdateTime": _now(),
         }
-        _write_json(path, doc)
+        _write_json(self._table_path(database, doc["Name"]), doc)
         return doc
 
     def delete_table(self, database: str, name: str) -> None:

@@ -6,6 +6,12 @@ Layout under the lake root:
   <root>/_bookmarks/           job bookmark state (see bookmarks.py)
   <root>/_quarantine/          rejected landing records with file, line and reason
   <root>/_runs/                run lock and run records
+  <root>/_staging/             a running job's uncommitted writes and its commit journal
+                               (see transaction.py)
+
+The root is a local path or a file:// URI (`--lake file:///abs/lake`). Other Hadoop
+file systems (s3a:// through hadoop-aws, hdfs://) are not shipped: the runtime moves
+files with local renames, which those stores do not offer.
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ import contextlib
 import contextvars
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lakehouse.errors import LakehouseError
 
 DEFAULT_BUCKET = "stedi-lake-house"
 S3_SCHEMES = ("s3://", "s3a://", "s3n://")
@@ -22,8 +31,22 @@ _current: contextvars.ContextVar[Lake | None] = contextvars.ContextVar("lake", d
 
 
 def resolve_root(cli_value: str | os.PathLike | None = None) -> Path:
-    """--lake DIR, else $STEDI_LAKE, else ./lake."""
-    value = cli_value or os.environ.get("STEDI_LAKE") or "lake"
+    """--lake DIR (a path or a file:// URI), else $STEDI_LAKE, else ./lake."""
+    value = os.fspath(cli_value or os.environ.get("STEDI_LAKE") or "lake")
+    scheme = urlparse(value).scheme.lower() if "://" in value else ""
+    if scheme == "file":
+        parsed = urlparse(value)
+        if parsed.netloc not in ("", "localhost"):
+            raise LakehouseError(
+                f"lake URI {value} names host {parsed.netloc!r}; a file:// lake is local: "
+                "use file:///absolute/path"
+            )
+        value = unquote(parsed.path)
+    elif scheme:
+        raise LakehouseError(
+            f"lake URI {value}: {scheme}:// lakes are not supported (s3a:// through "
+            "hadoop-aws is not shipped); pass a local folder or a file:/// URI"
+        )
     return Path(value).expanduser().resolve()
 
 
@@ -49,6 +72,15 @@ class Lake:
     @property
     def runs_dir(self) -> Path:
         return self.root / "_runs"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.root / "_staging"
+
+    @property
+    def uri(self) -> str:
+        """The root as a file:// URI (what Hadoop and Spark call it)."""
+        return self.root.as_uri()
 
     def local_path(self, uri: str) -> str:
         """Map s3://BUCKET/KEY to <root>/BUCKET/KEY; file:// and plain paths pass through."""

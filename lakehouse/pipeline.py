@@ -75,14 +75,26 @@ def check_landing(lake: Lake) -> None:
             )
 
 
-def run_profile(profile: str, lake: Lake, spark=None, display=None, jobs_dir=None):
-    """Run the profile's jobs in order (stop at the first failure); list of JobResult."""
+def hold(lake: Lake, command: str):
+    """The lake lock for a run (one run per lake; re-entrant), see lakehouse/lock.py."""
     from lakehouse.lock import lake_lock
+
+    return lake_lock(lake, run_id=uuid.uuid4().hex[:12], command=command)
+
+
+def run_profile(profile: str, lake: Lake, spark=None, display=None, jobs_dir=None):
+    """Run the profile's jobs in order (stop at the first failure); list of JobResult.
+
+    Under the lake lock; first finishes or drops what a crashed run left (transaction.recover).
+    """
     from lakehouse.runner import run_jobs
+    from lakehouse.transaction import recover
 
     jobs = plan(profile, jobs_dir)
     check_landing(lake)
-    with lake_lock(lake, run_id=uuid.uuid4().hex[:12], command=f"run --profile {profile}"):
+    with hold(lake, f"run --profile {profile}"):
+        for line in recover(lake):
+            print(f"recovered: {line}")
         return run_jobs(jobs, lake, spark=spark, display=display, stop_on_failure=True)
 
 

@@ -3,6 +3,10 @@
 A script is executed as Glue executes it: as `__main__`, with `sys.argv = [script, *args]`,
 `import awsglue...` resolving to this runtime (shim.py) and `s3://` paths mapping into the
 current lake (lake.py). What each job wrote is collected from runtime events (events.py).
+
+Each script runs in a job transaction (transaction.py): its purges, files and catalog
+updates are staged and committed together at job.commit() and when the script ends
+successfully; a failed or killed script leaves the lake's tables as they were.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lakehouse import bookmarks, events
+from lakehouse import bookmarks, events, transaction
 from lakehouse.awsglue.utils import _global_args
 from lakehouse.lake import Lake, using
 from lakehouse.shim import glue_shim
@@ -108,6 +112,7 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
         glue_shim(),
         events.collect() as collected,
         _script_environment(script, argv),
+        transaction.job_transaction(lake) as txn,
     ):
         try:
             runpy.run_path(str(script), run_name="__main__")
@@ -125,6 +130,12 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
             # Glue gives every job a fresh session: drop the temp views this script made.
             for view in _temp_views(spark) - views_before:
                 spark.catalog.dropTempView(view)
+        if status == SUCCEEDED:  # what the script staged after its last job.commit()
+            try:
+                txn.apply()
+            except OSError as exc:
+                status, error = FAILED, f"commit of job run {txn.run_id} failed: {exc}"
+                trace = traceback.format_exc()
     return JobResult(
         name=name,
         script=str(script),

@@ -3,7 +3,9 @@
 Glue sinks APPEND: every run adds new files named run-<epoch ms>-part-...,
 so re-running a job duplicates its output unless the target is purged first.
 Spark writes into a hidden staging folder inside the target; the finished files
-are then moved up under Glue-style unique names. Rows written are counted from
+are then moved up under Glue-style unique names. Inside a job transaction
+(transaction.py) Spark writes under <lake>/_staging/<run id>/ instead and the moves
+are only planned: they happen when the job commits. Rows written are counted from
 the files themselves (Parquet footers, JSON/CSV lines), not by re-running the plan.
 """
 
@@ -91,12 +93,17 @@ def write_df(
     fmt: str,
     partition_keys: list[str] | None = None,
     format_options: dict | None = None,
+    txn=None,
 ) -> WriteResult:
+    """Write df under local_dir; with a transaction (txn) the files are staged, not yet moved."""
     opts = dict(format_options or {})
     kind = storage_format(fmt)
     codec = spark_codec(fmt, opts.get("compression"))
-    os.makedirs(local_dir, exist_ok=True)
-    staging = os.path.join(local_dir, f".glue-staging-{uuid.uuid4().hex}")
+    if txn is not None:
+        staging = txn.new_write_dir()
+    else:
+        os.makedirs(local_dir, exist_ok=True)
+        staging = os.path.join(local_dir, f".glue-staging-{uuid.uuid4().hex}")
     writer = df.write.mode("overwrite").option("compression", codec)
     if kind == "csv":
         writer = writer.option("header", _truthy(opts.get("writeHeader", True)))
@@ -107,19 +114,29 @@ def write_df(
             writer = writer.option("escape", opts["escaper"])
     if partition_keys:
         writer = writer.partitionBy(*partition_keys)
+    header = _truthy(opts.get("writeHeader", True))
+    if txn is not None:
+        writer.format(kind).save(staging)
+        moves = _publish(staging, local_dir, fmt, codec, txn)
+        rows = sum(_count_rows(src, kind, header) for src, _ in moves)
+        txn.pause_point("staged")
+        return WriteResult(local_dir, [dest for _, dest in moves], rows, fmt)
     try:
         writer.format(kind).save(staging)
-        files = _publish(staging, local_dir, fmt, codec)
+        files = [dest for _, dest in _publish(staging, local_dir, fmt, codec)]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    rows = sum(_count_rows(f, kind, _truthy(opts.get("writeHeader", True))) for f in files)
+    rows = sum(_count_rows(f, kind, header) for f in files)
     return WriteResult(local_dir, files, rows, fmt)
 
 
-def _publish(staging: str, target: str, fmt: str, codec: str) -> list[str]:
-    """Move Spark's part files up into target under unique Glue-style names."""
+def _publish(staging: str, target: str, fmt: str, codec: str, txn=None) -> list[tuple[str, str]]:
+    """Move Spark's part files up into target under unique Glue-style names.
+
+    With a transaction the move is only staged (txn.stage_move); returns (source, dest) pairs."""
     stamp = int(time.time() * 1000)
-    published: list[str] = []
+    published: list[tuple[str, str]] = []
+    taken = txn.taken if txn is not None else os.path.exists
     index = 0
     for root, dirs, names in os.walk(staging):
         dirs.sort()
@@ -131,14 +148,17 @@ def _publish(staging: str, target: str, fmt: str, codec: str) -> list[str]:
             if _is_empty_output(src, fmt):
                 continue
             dest_dir = target if rel == "." else os.path.join(target, rel)
-            os.makedirs(dest_dir, exist_ok=True)
             while True:
                 dest = os.path.join(dest_dir, _glue_name(stamp, index, name, fmt, codec))
-                if not os.path.exists(dest):
+                if not taken(dest):
                     break
                 stamp += 1
-            os.replace(src, dest)
-            published.append(dest)
+            if txn is not None:
+                txn.stage_move(src, dest)
+            else:
+                os.makedirs(dest_dir, exist_ok=True)
+                os.replace(src, dest)
+            published.append((src, dest))
             index += 1
     return published
 

@@ -388,3 +388,25 @@ def test_importing_the_cli_modules_does_not_import_great_expectations(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_python_m_validation_run_is_the_same_command_line(tmp_path):
+    """`python -m validation.run` in a fresh interpreter: exit status and terminal report."""
+    import os
+    import subprocess
+    import sys
+
+    lake = build(tmp_path, "rubric")
+    plant_duplicated_row(lake)
+    repo = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-m", "validation.run", "--lake", str(lake.root)],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo), "COLUMNS": "200"},
+        timeout=300,
+    )
+    assert out.returncode == 1, out.stderr
+    assert "keys.reading_unique" in out.stdout and "FAILED" in out.stdout
+    assert (tmp_path / "reports" / "report.json").is_file()

@@ -26,6 +26,10 @@ API (what Glue Studio scripts call; names and keywords as in AWS Glue):
 
 Sinks APPEND with unique run-<epoch ms>-part-... names (re-running a job duplicates output
 unless purged) and emit events.emit("write", path=, table=, rows=, fmt=) per write.
+
+Inside a job run by the runner, purges, writes and catalog updates are staged in the job's
+transaction and become visible together when the job commits (lakehouse/transaction.py);
+the end result is Glue's. Used directly (no runner), they act at once, as on Glue.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from lakehouse import events, sinks
+from lakehouse import events, sinks, transaction
 from lakehouse import lake as lake_mod
 from lakehouse.awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, quote
 from lakehouse.catalog import Catalog, table_format, table_location
@@ -150,6 +154,7 @@ class GlueContext:
             _truthy(connection_options.get("recurse", False)),
             _as_list(connection_options.get("exclusions")),
         )
+        files = transaction.visible(files)  # files this job purged are gone
         base = local[0] if len(local) == 1 and os.path.isdir(local[0]) else None
         frame = self._read(files, format, dict(format_options or {}), transformation_ctx, base)
         return _push_down(frame, push_down_predicate)
@@ -173,6 +178,7 @@ class GlueContext:
         location = table_location(table)
         local = self._local(location)
         files = list_files([local], True, _as_list((additional_options or {}).get("exclusions")))
+        files = transaction.visible(files)  # files this job purged are gone
         options = dict(additional_options or {})
         serde = table.get("StorageDescriptor", {}).get("SerdeInfo", {}).get("Parameters", {}) or {}
         if fmt == "csv":
@@ -354,7 +360,9 @@ class GlueContext:
             events.emit("write", path=path, table=table_label, rows=0, fmt=fmt, files=0)
             return sinks.WriteResult(self._local(path), [], 0, fmt)
         keys = [_resolve_key(df, k) for k in partition_keys]
-        result = sinks.write_df(df, self._local(path), fmt, keys, format_options)
+        local = self._local(path)
+        txn = transaction.active_for(local)
+        result = sinks.write_df(df, local, fmt, keys, format_options, txn=txn)
         if catalog_update is not None:
             database, table, behavior = catalog_update
             sinks.update_catalog(
@@ -382,6 +390,12 @@ class GlueContext:
         hours = float(options.get("retentionPeriod", DEFAULT_RETENTION_HOURS))
         cutoff = time.time() - hours * 3600
         root = self._local(s3_path)
+        txn = transaction.active_for(root)
+        if txn is not None:  # inside a job: deleted when the job commits
+            deleted = txn.purge(root, cutoff)
+            self._purge_manifest(options, deleted)
+            events.emit("purge", path=s3_path, files=len(deleted), retention_hours=hours)
+            return deleted
         deleted: list[str] = []
         if not os.path.isdir(root):
             if os.path.isfile(root) and os.path.getmtime(root) < cutoff:
@@ -396,17 +410,21 @@ class GlueContext:
                     deleted.append(p)
             if dirpath != root and not os.listdir(dirpath):
                 os.rmdir(dirpath)
-        manifest = options.get("manifestFilePath")
-        if manifest:
-            out = self._local(manifest)
-            os.makedirs(out, exist_ok=True)
-            with open(os.path.join(out, "Success.csv"), "w") as fh:
-                fh.writelines(
-                    self.lake.s3_uri(p) + "\n" if p.startswith(str(self.lake.root)) else p + "\n"
-                    for p in deleted
-                )
+        self._purge_manifest(options, deleted)
         events.emit("purge", path=s3_path, files=len(deleted), retention_hours=hours)
         return deleted
+
+    def _purge_manifest(self, options: dict, deleted: list[str]) -> None:
+        """manifestFilePath: Success.csv lists the purged objects."""
+        manifest = options.get("manifestFilePath")
+        if not manifest:
+            return
+        out = os.path.join(self._local(manifest), "Success.csv")
+        text = "".join(
+            self.lake.s3_uri(p) + "\n" if p.startswith(str(self.lake.root)) else p + "\n"
+            for p in deleted
+        )
+        transaction.write_document(out, text)
 
     def purge_table(
         self, database, table_name, options=None, transformation_ctx="", catalog_id=None

@@ -3,7 +3,9 @@
 On Glue, `job.init(name, args)` opens a run with the job's bookmark state and
 `job.commit()` persists what the sources read. Here the same calls drive
 lakehouse.bookmarks: init makes this job the *current job* (sources ask it which
-files they may read), commit writes `<lake>/_bookmarks/<job>.json`.
+files they may read), commit writes `<lake>/_bookmarks/<job>.json`. Under the runner,
+commit also commits the job's transaction (lakehouse/transaction.py): the purges, files
+and catalog updates staged so far become visible together with the bookmark.
 """
 
 from __future__ import annotations
@@ -62,7 +64,10 @@ class Job:
 
         if self._run is None:
             raise LakehouseError("job.commit() before job.init(JOB_NAME, args): call init first")
+        from lakehouse import transaction
+
         self._run.commit()
+        transaction.commit_current()
 
     @property
     def name(self) -> str | None:

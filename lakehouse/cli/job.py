@@ -34,16 +34,21 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from lakehouse import pipeline
     from lakehouse.lake import Lake
     from lakehouse.runner import run_jobs, with_job_name
     from lakehouse.spark import get_spark
+    from lakehouse.transaction import recover
 
     script = Path(args.script)
     if not script.is_file():
         raise LakehouseError(f"script {script} does not exist; pass the path of a Glue .py script")
     lake = Lake(args.lake)
-    spark = get_spark(args.master)
-    [result] = run_jobs([(script, with_job_name(script, args.glue_args))], lake, spark=spark)
+    with pipeline.hold(lake, f"job {script}"):  # before Spark starts: a busy lake fails at once
+        for line in recover(lake):
+            print(f"recovered: {line}")
+        spark = get_spark(args.master)
+        [result] = run_jobs([(script, with_job_name(script, args.glue_args))], lake, spark=spark)
     if not result.ok:
         if result.traceback:
             print(result.traceback, file=sys.stderr, end="")

@@ -28,7 +28,9 @@ def run_and_report(profile: str, lake, master: str | None = None) -> None:
 
     pipeline.plan(profile)  # a missing profile or job fails before the JVM starts
     pipeline.check_landing(lake)
-    results = pipeline.run_profile(profile, lake, spark=get_spark(master))
+    # A second run on the same lake fails here, at once, before Spark starts.
+    with pipeline.hold(lake, f"run --profile {profile}"):
+        results = pipeline.run_profile(profile, lake, spark=get_spark(master))
     failed = [r for r in results if not r.ok]
     if failed:
         if failed[0].traceback:
