@@ -5,21 +5,28 @@ files to s3://stedi-lake-house/<source>/landing/, create the three landing table
 committed DDL (sql/*.sql), and remember which dataset the lake now holds (<lake>/_dataset.json)
 so validation knows which row counts to expect.
 
-Each landing folder is made to mirror SRC/<source>/landing/: files with the same name and
-bytes are left alone (re-ingesting never duplicates rows), changed files are replaced, and
-files SRC no longer has are removed, so the lake never mixes two datasets and the expected
-counts in _dataset.json always describe what landing holds.
+Every landing line is accepted or quarantined (lakehouse/landing.py): a landing folder in
+the lake holds the ACCEPTED, normalised lines of SRC/<source>/landing/ under the same file
+names; rejected lines (malformed JSON, missing keys, superseded duplicate customers ...) go to
+<lake>/_quarantine/<source>/ with file, line and reason; the counts are recorded in the landing
+ledger (<lake>/_quarantine/summary.json, lakehouse/ledger.py) that validation checks on every
+run. All three sources are scanned before the lake is touched, so an unusable source (no
+folder, no valid row) stops ingest with one error line and changes nothing.
+
+Each landing folder is made to mirror SRC: files whose accepted lines are already there are
+left alone (re-ingesting never duplicates rows), changed files are replaced, and files SRC no
+longer has are removed, so the lake never mixes two datasets and the expected counts in
+_dataset.json always describe what landing holds.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lakehouse import landing, ledger
 from lakehouse.errors import LakehouseError
 from lakehouse.lake import DEFAULT_BUCKET, Lake
 
@@ -36,6 +43,7 @@ class IngestReport:
     copied: dict[str, list[str]] = field(default_factory=dict)
     skipped: dict[str, list[str]] = field(default_factory=dict)
     removed: dict[str, list[str]] = field(default_factory=dict)
+    quarantined: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> reason: n
     tables: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -47,7 +55,12 @@ class IngestReport:
             new, same = len(self.copied.get(source, [])), len(self.skipped.get(source, []))
             gone = len(self.removed.get(source, []))
             line = f"{source}: {new} file(s) copied, {same} unchanged"
-            out.append(line + (f", {gone} removed" if gone else ""))
+            line += f", {gone} removed" if gone else ""
+            reasons = self.quarantined.get(source) or {}
+            if reasons:
+                detail = ", ".join(f"{n} {kind}" for kind, n in reasons.items())
+                line += f"; {sum(reasons.values())} line(s) quarantined ({detail})"
+            out.append(line)
         return out
 
 
@@ -75,29 +88,6 @@ def source_files(src: Path) -> dict[str, list[Path]]:
             raise LakehouseError(f"{folder} has no *.json files; put the {source} JSON lines there")
         found[source] = files
     return found
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def copy_landing_file(src_file: Path, dest_dir: Path) -> Path | None:
-    """Copy one landing file into dest_dir unless an identical copy is there; None if skipped.
-
-    The single place a landing file enters the lake, so checks on its lines hook in here.
-    """
-    dest = dest_dir / src_file.name
-    same_size = dest.is_file() and dest.stat().st_size == src_file.stat().st_size
-    if same_size and _digest(dest) == _digest(src_file):
-        return None
-    tmp = dest_dir / f".{src_file.name}.tmp"
-    shutil.copyfile(src_file, tmp)
-    os.replace(tmp, dest)
-    return dest
 
 
 def register_landing_tables(lake: Lake, sql_dir: Path = SQL_DIR) -> list[str]:
@@ -135,32 +125,43 @@ def dataset_identity(src: Path) -> dict:
 
 
 def ingest(src: str | os.PathLike, lake: Lake) -> IngestReport:
-    """Mirror SRC's landing files into the lake, register the landing tables, record SRC."""
+    """Land SRC's accepted lines in the lake, quarantine the rest, register the landing
+    tables, record SRC and the landing ledger."""
     from lakehouse.lock import lake_lock
+    from lakehouse.transaction import recover
 
     src = Path(src).expanduser().resolve()
-    files = source_files(src)
+    source_files(src)  # the folder layout, one clear error each
+    # Read-only, before the lock: an unusable source stops here with the lake untouched.
+    scans = {s: landing.scan_source(src / s / "landing", s) for s in SOURCES}
     with lake_lock(lake, command=f"ingest {src}"):
-        return _ingest(src, files, lake)
+        recover(lake)  # a crashed job's staging must not outlive the data it was made from
+        return _ingest(src, scans, lake)
 
 
-def _ingest(src: Path, files: dict[str, list[Path]], lake: Lake) -> IngestReport:
+def _ingest(src: Path, scans: dict[str, landing.SourceScan], lake: Lake) -> IngestReport:
     identity = dataset_identity(src)
     report = IngestReport(dataset=identity, previous=read_dataset(lake))
-    for source, paths in files.items():
+    ledger.start(lake, identity)
+    for source, scan in scans.items():
         dest_dir = Path(lake.local_path(landing_uri(source)))
-        dest_dir.mkdir(parents=True, exist_ok=True)
-        for path in paths:
-            dest = copy_landing_file(path, dest_dir)
-            bucket = report.copied if dest is not None else report.skipped
-            bucket.setdefault(source, []).append(path.name)
-        wanted = {p.name for p in paths}
-        for stale in sorted(dest_dir.glob("*.json")):
-            if stale.name not in wanted:
+        written = {p.name for p in landing.write_accepted(scan, dest_dir)}
+        for f in scan.files:
+            bucket = report.copied if f.file in written else report.skipped
+            bucket.setdefault(source, []).append(f.file)
+        wanted = {f.file for f in scan.files}
+        for stale in sorted(dest_dir.iterdir()):
+            if stale.is_file() and not stale.name.startswith(".") and stale.name not in wanted:
                 stale.unlink()
                 report.removed.setdefault(source, []).append(stale.name)
+        landing.clear_quarantine(lake, source)
+        landing.write_quarantine(lake, source, scan.quarantined)
+        ledger_reasons = ledger.record_reasons(scan)
+        if ledger_reasons:
+            report.quarantined[source] = ledger_reasons
     report.tables = register_landing_tables(lake)
     tmp = lake.root / f".{DATASET_FILE}.tmp"
     tmp.write_text(json.dumps(identity, indent=2) + "\n")
     os.replace(tmp, lake.root / DATASET_FILE)
+    ledger.record(lake, identity, scans)
     return report

@@ -36,3 +36,29 @@ def lake(tmp_path):
     from lakehouse.lake import Lake
 
     return Lake(tmp_path / "lake")
+
+
+@pytest.fixture(scope="session")
+def shared_lake(shared_data, spark, tmp_path_factory):
+    """shared_lake(profile): the shared STEDI data ingested and run through that profile.
+
+    Built at most once per profile per session, because each build is the suite's heaviest
+    work. Treat it as read-only: copy it (shutil.copytree) before planting anything.
+    """
+    from lakehouse import pipeline
+    from lakehouse.ingest import ingest
+    from lakehouse.lake import Lake
+
+    lakes: dict[str, Lake] = {}
+
+    def get(profile: str) -> Lake:
+        if profile not in lakes:
+            lake = Lake(tmp_path_factory.mktemp(f"shared-{profile}") / "lake")
+            ingest(shared_data, lake)
+            results = pipeline.run_profile(profile, lake, spark=spark)
+            failed = [r for r in results if not r.ok]
+            assert not failed, f"{failed[0].name}: {failed[0].error}"
+            lakes[profile] = lake
+        return lakes[profile]
+
+    return get

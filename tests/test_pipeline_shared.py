@@ -1,7 +1,7 @@
 """End to end on the real STEDI data: graders' counts, strict privacy, older file encodings.
 
 Heavy (the full shared data through Spark), so marked e2e and kept few: one finished lake per
-profile is shared by the module. Expected strict counts come from the DuckDB reference
+profile is shared by the session (conftest.shared_lake). Expected strict counts come from the DuckDB reference
 (test_pipeline_reference), not from the code under test.
 """
 
@@ -32,22 +32,6 @@ def run_ok(profile: str, lake, spark) -> None:
 @pytest.fixture(scope="module")
 def strict_reference(shared_data) -> dict[str, int]:
     return reference_counts(shared_data)["strict"]
-
-
-@pytest.fixture(scope="module")
-def shared_lake(shared_data, spark, tmp_path_factory):
-    """shared_lake(profile): a lake with the shared data run through that profile (once)."""
-    lakes = {}
-
-    def get(profile: str) -> Lake:
-        if profile not in lakes:
-            lake = Lake(tmp_path_factory.mktemp(f"shared-{profile}"))
-            ingest(shared_data, lake)
-            run_ok(profile, lake, spark)
-            lakes[profile] = lake
-        return lakes[profile]
-
-    return get
 
 
 @pytest.mark.parametrize("profile", pipeline.PROFILES)

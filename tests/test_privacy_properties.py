@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from strategies import CONSENT, Landing, instant, landings
 
@@ -401,6 +401,10 @@ def test_full_pipeline_is_private_deterministic_and_idempotent(
 ):
     from lakehouse.lake import Lake
 
+    # Ingest refuses a source without rows, and a Glue SQL node fails (UNRESOLVED_COLUMN) when
+    # no customer line has the consent key at all, as on AWS: keep to runnable landings.
+    assume(data.accelerometer and data.step_trainer)
+    assume(any(CONSENT in c for c in data.customers))
     work = tmp_path_factory.mktemp("pipeline")
     src = work / "src"
     data.write(src)

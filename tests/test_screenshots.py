@@ -156,17 +156,10 @@ def test_no_rows_mode_skips_and_removes_the_row_images(tmp_path):
     assert not list(out.glob("machine_learning_curated_sample.*"))
 
 
-@pytest.fixture(scope="module")
-def shared_lake_rubric(shared_data, spark, tmp_path_factory) -> Lake:
+@pytest.fixture
+def shared_lake_rubric(shared_lake) -> Lake:
     """The shared STEDI data through the rubric jobs, as the committed images were made."""
-    from lakehouse import pipeline
-    from lakehouse.ingest import ingest
-
-    lake = Lake(tmp_path_factory.mktemp("shots-lake"))
-    ingest(shared_data, lake)
-    failed = [r for r in pipeline.run_profile("rubric", lake, spark=spark) if not r.ok]
-    assert not failed, f"{failed[0].name}: {failed[0].error}"
-    return lake
+    return shared_lake("rubric")
 
 
 @pytest.mark.e2e

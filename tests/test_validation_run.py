@@ -349,17 +349,11 @@ def test_usage_and_configuration_errors_exit_2_and_name_what_is_missing(
 @pytest.mark.e2e
 @pytest.mark.parametrize("profile", ["rubric", "strict"])
 def test_the_pipeline_output_on_the_shared_data_passes_with_the_graders_counts(
-    shared_data, spark, tmp_path, profile
+    shared_lake, profile
 ):
     """The real STEDI data through the real jobs: every critical check passes and the counts
     are expectations/counts.json's, found through the lake's _dataset.json name."""
-    from lakehouse import pipeline
-    from lakehouse.ingest import ingest
-
-    lake = Lake(tmp_path / "lake")
-    ingest(shared_data, lake)
-    results = pipeline.run_profile(profile, lake, spark=spark)
-    assert all(r.ok for r in results)
+    lake = shared_lake(profile)
     code, report = run(lake, profile)
     assert code == 0, failed_check_names(report)
     assert report["dataset"] == "stedi-udacity"

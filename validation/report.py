@@ -13,6 +13,9 @@ report.json schema (schema_version 1; keys are stable, new keys may be added):
   "summary": {"tables": 8, "critical_failures": 0, "warnings": 2,
               "count_mismatches": 0, "counts_without_expectation": 0},
   "data_docs": "/abs/reports/data_docs/index.html" | null,
+  "quarantine": {"check": "landing.lines_accounted_for", "severity": "critical",   # local lakes
+                 "status": "passed" | "failed" | "not recorded", "message": "...",
+                 "quarantined": {"customer": 0, ...}, "sources": [...]},  # lakehouse/ledger.py
   "timings": {"gx_import_s": 3.5, "engine_s": 1.2, "counts_s": 0.01, "gx_setup_s": 0.3,
               "gx_validate_s": 2.5, "data_docs_s": 0.9, "total_s": 8.6},   # seconds, this run
   "tables": [{
@@ -229,6 +232,13 @@ def write_markdown(report: dict, path: Path) -> None:
                 lines.append(f"  - expected {f['kwargs']['expected']}, found {f['observed']}")
             for s in f["sample"]:
                 lines.append(f"  - sample: `{_short(s, 200)}`")
+    if report.get("quarantine"):
+        q = report["quarantine"]
+        counts = ", ".join(f"{s} {n}" for s, n in q["quarantined"].items())
+        lines += [
+            "",
+            f"Quarantined landing records: {counts or 'none'} ({q['status']}: {q['message']})",
+        ]
     if report["data_docs"]:
         lines += ["", f"GX Data Docs: `{report['data_docs']}`"]
     path.write_text("\n".join(lines) + "\n")
@@ -284,6 +294,14 @@ def print_table(report: dict, console=None) -> None:
             "\n".join(notes) or "",
         )
     console.print(table)
+    if report.get("quarantine"):
+        q = report["quarantine"]
+        counts = ", ".join(f"{s} {n}" for s, n in q["quarantined"].items())
+        mark = {"passed": "green", "failed": "red"}.get(q["status"], "yellow")
+        console.print(
+            f"quarantined landing records: {counts or 'none'} "
+            f"([{mark}]{q['check']} {q['status']}[/{mark}]: {q['message']})"
+        )
     verdict = "[green]PASSED[/green]" if report["status"] == "passed" else "[red]FAILED[/red]"
     s = report["summary"]
     console.print(

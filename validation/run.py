@@ -158,6 +158,12 @@ def validate(
             entries.append(entry)
     finally:
         engine.close()
+    # Landing ledger (lakehouse/ledger.py): landing lines = accepted + quarantined, per source.
+    from lakehouse import ledger
+
+    accounts = ledger.check(lake) if lake.exists() else None
+    if accounts is not None:
+        ledger.add_to_report_tables(accounts, entries)
     timings["total_s"] = round(time.perf_counter() - started, 3)
     report = rep.build_report(
         lake=lake,
@@ -167,6 +173,10 @@ def validate(
         tables=entries,
         data_docs=docs,
     )
+    if accounts is not None:
+        report["quarantine"] = accounts.to_report()
+        if accounts.status == "failed":  # critical even when --tables left out the landing tables
+            report.update(status="failed", exit_code=1, max_severity_failure="critical")
     report["timings"] = timings
     report_dir.mkdir(parents=True, exist_ok=True)
     rep.write_json(report, report_dir / "report.json")
