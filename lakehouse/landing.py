@@ -294,12 +294,8 @@ def scan_file(path: str | os.PathLike, source: str) -> FileScan:
 
 
 def landing_files(folder: str | os.PathLike) -> list[Path]:
-    """Landing files of a folder (recursively, as Glue's `recurse: True`), in name order."""
-    folder = Path(folder)
-    return sorted(
-        (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))),
-        key=lambda p: p.relative_to(folder).as_posix(),
-    )
+    """The landing files of a folder: its *.json files, in name order (ingest's layout)."""
+    return sorted(p for p in Path(folder).glob("*.json") if p.is_file() and p.name[0] not in "._")
 
 
 def scan_source(folder: str | os.PathLike, source: str) -> SourceScan:

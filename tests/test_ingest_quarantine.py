@@ -72,9 +72,7 @@ CASES = [
     )
     for name, case in sorted(EXPECTED["files"].items())
 ] + [
-    pytest.param(
-        case["source"], sorted((CORPUS / name).glob("*.json")), case, id=f"{name}:source"
-    )
+    pytest.param(case["source"], sorted((CORPUS / name).glob("*.json")), case, id=f"{name}:source")
     for name, case in sorted(EXPECTED["sources"].items())
 ]
 LANDING_TABLE = {s: f"{s}_landing" for s in SOURCES}

@@ -41,7 +41,11 @@ def test_the_report_shows_the_quarantine_count_per_source(ledgered, capsys):
     code, report = _validate(ledgered)
     assert code == 0, report["quarantine"]
     assert report["quarantine"]["status"] == "passed"
-    assert report["quarantine"]["quarantined"] == {"customer": 2, "accelerometer": 0, "step_trainer": 0}
+    assert report["quarantine"]["quarantined"] == {
+        "customer": 2,
+        "accelerometer": 0,
+        "step_trainer": 0,
+    }
     out = capsys.readouterr().out
     assert "quarantined landing records: customer 2, accelerometer 0, step_trainer 0" in out
     md = (ledgered.root.parent / "reports" / "report.md").read_text()
@@ -58,10 +62,12 @@ def _add_unexplained_record(lake):
 
 
 def _drop_landing_line_and_its_expectation(lake):
-    """A line lost from landing after ingest, with the expected count edited to hide it:
-    only the ledger still knows."""
+    """A (non-consenting) customer lost from landing after ingest, with the expected count
+    edited to hide it: only the ledger still knows."""
     path = next(landing.landing_folder(lake, "customer").glob("*.json"))
-    path.write_text("".join(path.read_text().splitlines(keepends=True)[1:]))
+    lines = path.read_text().splitlines(keepends=True)
+    lost = next(i for i, x in enumerate(lines) if "shareWithResearchAsOfDate" not in x)
+    path.write_text("".join(lines[:lost] + lines[lost + 1 :]))
     dataset = json.loads((lake.root / "_dataset.json").read_text())
     for counts in dataset["expected_counts"].values():
         counts["customer_landing"] -= 1

@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--expectations", help="suites folder (default: ./expectations of the project)")
     p.add_argument("--quiet", action="store_true", help="no terminal table")
+    p.add_argument(
+        "--screenshots",
+        nargs="?",
+        const="docs/screenshots",
+        metavar="DIR",
+        help="also render the grader screenshots into DIR (default docs/screenshots)",
+    )
     athena = p.add_argument_group(
         "athena (or env ATHENA_DATABASE, ATHENA_WORKGROUP, ATHENA_OUTPUT_LOCATION, AWS_REGION, AWS_ENDPOINT_URL)"
     )
@@ -220,6 +227,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reports: {report_dir / 'report.json'}, {report_dir / 'report.md'}")
         if report["data_docs"]:
             print(f"GX Data Docs: {report['data_docs']}")
+    if args.screenshots:
+        from validation import screenshots
+
+        shots = ["--lake", str(lake.root), "--engine", args.engine, "--profile", args.profile]
+        athena = {
+            "--athena-database": args.athena_database,
+            "--athena-workgroup": args.athena_workgroup,
+            "--athena-output": args.athena_output,
+            "--region": args.region,
+            "--endpoint-url": args.endpoint_url,
+        }
+        shots += [part for flag, value in athena.items() if value for part in (flag, value)]
+        code = screenshots.main([*shots, "--out", args.screenshots])
+        if code:
+            return code
     return report["exit_code"]
 
 
