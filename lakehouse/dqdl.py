@@ -734,12 +734,30 @@ def evaluate(df, ruleset, spark=None) -> list[Outcome]:
     return _Evaluator(df, spark).evaluate_all(rules)
 
 
+class Evaluation:
+    """A ruleset evaluated on a DataFrame: the outcomes now, the result frames on demand.
+
+    Glue decides every rule when the transform runs; the `ruleOutcomes` and
+    `rowLevelOutcomes` frames are only plans over those outcomes, so they are built when
+    a script asks for them (Glue Studio scripts usually discard them).
+    """
+
+    def __init__(self, df, ruleset, spark=None):
+        rules = parse(ruleset) if isinstance(ruleset, str) else ruleset
+        self._ev = _Evaluator(df, spark)
+        self.outcomes: list[Outcome] = self._ev.evaluate_all(rules)
+
+    def rules_frame(self):
+        return outcomes_frame(self._ev.spark, self.outcomes)
+
+    def rows_frame(self):
+        return row_level_frame(self._ev, self.outcomes)
+
+
 def evaluate_with_rows(df, ruleset, spark=None):
     """(outcomes, rule outcomes DataFrame, row-level outcomes DataFrame) as Glue returns them."""
-    rules = parse(ruleset) if isinstance(ruleset, str) else ruleset
-    ev = _Evaluator(df, spark)
-    outcomes = ev.evaluate_all(rules)
-    return outcomes, outcomes_frame(ev.spark, outcomes), row_level_frame(ev, outcomes)
+    ev = Evaluation(df, ruleset, spark)
+    return ev.outcomes, ev.rules_frame(), ev.rows_frame()
 
 
 def outcomes_frame(spark, outcomes: list[Outcome]):

@@ -19,6 +19,7 @@ struct/array/boolean and string (those stay Spark's widened string).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -174,19 +175,67 @@ def read_json(
     key = (_fingerprint(files), multiline, json_path)
     cached = _schema_cache.get(key)
     if cached is None:
-        schema = _first_seen_order(records, _infer(spark, records, files, multiline, json_path))
+        order = None if multiline or json_path else local_key_order(files)
+        schema = _infer(spark, records, files, multiline, json_path)
+        schema = _first_seen_order(records, schema, order=order)
         cached = (schema, _detect_choices(records, _data_schema(schema)))
         _schema_cache[key] = cached
     return parse_records(spark, records, *cached)
 
 
-def _first_seen_order(records: DataFrame, schema: T.StructType, sample: int = 100) -> T.StructType:
+SAMPLE_RECORDS = 100
+# Hadoop decompresses these by extension; the local key-order reader leaves them to Spark.
+_CODEC_SUFFIXES = (".gz", ".bz2", ".deflate", ".snappy", ".lz4", ".zst", ".zstd", ".br", ".xz")
+
+
+def local_key_order(files: list[str], sample: int = SAMPLE_RECORDS) -> list[str] | None:
+    """Key order of the first `sample` records, read in file order straight from local files.
+
+    The same records `_records` keeps (lines starting with `{` after leading spaces) and the
+    same first-seen rule, without a Spark job: the field order only needs a few lines.
+    None when a file is compressed (Spark decodes those) or cannot be read.
+    """
+    if any(f.lower().endswith(_CODEC_SUFFIXES) for f in files):
+        return None
+    decoder = json.JSONDecoder()
+    order: dict[str, None] = {}
+    seen = 0
+    try:
+        for path in files:
+            # Universal newlines split lines where Hadoop's LineRecordReader does (\n, \r, \r\n).
+            with open(path, encoding="utf-8", errors="replace", newline=None) as fh:
+                for line in fh:
+                    text = line.rstrip("\n").lstrip(" ")
+                    if not text.startswith("{"):
+                        continue
+                    seen += 1
+                    try:
+                        doc, _ = decoder.raw_decode(text)
+                    except ValueError:
+                        doc = None  # a malformed record has no keys, as json_object_keys gives
+                    if isinstance(doc, dict):
+                        order.update(dict.fromkeys(doc))
+                    if seen >= sample:
+                        return list(order)
+    except OSError:
+        return None
+    return list(order)
+
+
+def _first_seen_order(
+    records: DataFrame,
+    schema: T.StructType,
+    sample: int = SAMPLE_RECORDS,
+    order: list[str] | None = None,
+) -> T.StructType:
     """Spark sorts inferred fields by name; Glue keeps the order keys first appear in."""
-    order: list[str] = []
-    for row in records.select(F.expr("json_object_keys(value)").alias("k")).limit(sample).collect():
-        for k in row["k"] or ():
-            if k not in order:
-                order.append(k)
+    if order is None:
+        order = []
+        keys = F.expr("json_object_keys(value)").alias("k")
+        for row in records.select(keys).limit(sample).collect():
+            for k in row["k"] or ():
+                if k not in order:
+                    order.append(k)
     rank = {k: i for i, k in enumerate(order)}
     fields = sorted(schema.fields, key=lambda f: (rank.get(f.name, len(rank)), f.name))
     return T.StructType(fields)

@@ -81,6 +81,7 @@ CONSENT_FIELD = "shareWithResearchAsOfDate"
 SUPERSEDED = "superseded by a later record of the same email"
 TRUNCATED = "truncated last line (the file ends inside a record)"
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # the DDL's bigint
 _NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -170,12 +171,16 @@ _decoder = json.JSONDecoder(parse_constant=_reject_constant)
 def to_epoch_ms(value, key: str):
     """int epoch ms from int / integral float / numeric string; None stays None."""
     kind = type(value)
-    if value is None or kind is int:
+    if value is None:
+        return value
+    if kind is int:
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _Reject(f"{key} is not within the bigint range: {value!r}")
         return value
     if kind is float:
         if not math.isfinite(value):
             raise _Reject(f"{key} is not a finite number: {value!r}")
-        return int(value)
+        return to_epoch_ms(int(value), key)
     if kind is str:
         text = value.strip()
         if _NUMERIC.fullmatch(text):
@@ -294,8 +299,13 @@ def scan_file(path: str | os.PathLike, source: str) -> FileScan:
 
 
 def landing_files(folder: str | os.PathLike) -> list[Path]:
-    """The landing files of a folder: its *.json files, in name order (ingest's layout)."""
-    return sorted(p for p in Path(folder).glob("*.json") if p.is_file() and p.name[0] not in "._")
+    """Files of a landing folder, recursively as Glue's `recurse: True` reads them, skipping
+    hidden and `_`-prefixed names (Spark's own rule), in path order."""
+    folder = Path(folder)
+    return sorted(
+        (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
 
 
 def scan_source(folder: str | os.PathLike, source: str) -> SourceScan:

@@ -184,12 +184,7 @@ def check(lake, bucket: str | None = None) -> LedgerCheck:
     problems = [a.problem for a in accounts if a.problem]
     if problems:
         return LedgerCheck("failed", "; ".join(problems), accounts)
-    counts = ", ".join(f"{a.source} {a.quarantined_now}" for a in accounts)
-    return LedgerCheck(
-        "passed",
-        f"landing lines = accepted + quarantined for every source (quarantined: {counts})",
-        accounts,
-    )
+    return LedgerCheck("passed", "landing lines = accepted + quarantined, per source", accounts)
 
 
 def failure_entry(account_or_check) -> dict:

@@ -6,6 +6,7 @@ Start-up (the JVM) is paid once; each Glue script then gets this session through
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -45,6 +46,27 @@ def spark_conf(master: str | None = None) -> dict[str, str]:
     }
 
 
+def cluster_spark_home() -> str:
+    """A Spark home for `local-cluster[...]` masters, in the temp dir.
+
+    local-cluster starts real Worker and executor JVMs (Spark's own multi-JVM test mode); the
+    workers launch executors from $SPARK_HOME/jars and keep their logs in $SPARK_HOME/work. The
+    pip pyspark package is a complete Spark home, but its work/ would then grow inside the
+    virtualenv: this home links to the package's bin/ and jars/ and keeps work/ in the temp dir.
+    """
+    import pyspark
+
+    package = Path(pyspark.__file__).resolve().parent
+    home = Path(tempfile.gettempdir()) / "stedi-spark-home"
+    home.mkdir(parents=True, exist_ok=True)
+    for name in ("bin", "jars", "python"):
+        link = home / name
+        if (package / name).exists() and not link.exists():
+            with contextlib.suppress(FileExistsError):  # another run made it first
+                link.symlink_to(package / name, target_is_directory=True)
+    return str(home)
+
+
 def get_spark(master: str | None = None):
     """The active session, or a new one configured by spark_conf()."""
     from pyspark.sql import SparkSession
@@ -59,8 +81,11 @@ def get_spark(master: str | None = None):
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Python workers must be this interpreter (the venv), not whatever `python3` is on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    conf = spark_conf(master)
+    if conf["spark.master"].startswith("local-cluster") and "SPARK_HOME" not in os.environ:
+        os.environ["SPARK_HOME"] = cluster_spark_home()
     builder = SparkSession.builder
-    for key, value in spark_conf(master).items():
+    for key, value in conf.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

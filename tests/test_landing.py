@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lakehouse import landing
 from lakehouse.errors import LakehouseError
@@ -84,7 +86,9 @@ def test_epochs_are_normalised_to_integer_milliseconds(value, expected):
     assert landing.to_epoch_ms(value, "k") == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "", True, False, [1], {"ms": 1}, float("inf")])
+@pytest.mark.parametrize(
+    "value", ["yesterday", "", True, False, [1], {"ms": 1}, float("inf"), 2**63, 1e30, "1e30"]
+)
 def test_non_numeric_epochs_are_rejected(value):
     with pytest.raises(landing._Reject, match="k is not"):
         landing.to_epoch_ms(value, "k")
@@ -201,3 +205,51 @@ def test_land_source_writes_accepted_lines_and_quarantines_the_rest(lake, tmp_pa
     landing.land_source(CORPUS / "customer_duplicates", dest, "customer", lake)
     assert {p.name: p.stat().st_mtime_ns for p in dest.glob("*.json")} == stamp
     assert landing.quarantine_counts(lake)["customer"] == 5
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_records = st.fixed_dictionaries(
+    {},
+    optional={
+        k: _json_values | st.integers(0, 2**45).map(str)
+        for k in (
+            "email",
+            "user",
+            "timestamp",
+            "serialNumber",
+            "sensorReadingTime",
+            "phone",
+            "lastUpdateDate",
+        )
+    },
+)
+_lines = st.one_of(
+    st.binary(max_size=30),
+    _json_values.map(lambda v: json.dumps(v).encode()),
+    _records.map(lambda r: json.dumps(r).encode()),
+    _records.map(lambda r: json.dumps(r).encode() + b","),
+    _records.map(lambda r: json.dumps(r).encode()[:-3]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_lines, max_size=8), source=st.sampled_from(landing.SOURCES))
+def test_any_bytes_are_accepted_or_quarantined_and_never_lost(lines, source):
+    data = b"\n".join(lines)
+    scan = landing.scan_bytes(data, "fuzz.json", source)
+    scan.check()
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    assert scan.lines_total == sum(1 for line in body.split(b"\n") if line.strip())
+    for line in scan.accepted:
+        record = json.loads(line)
+        for key in landing.REQUIRED[source]:
+            assert record[key] not in (None, "")
+        for key in landing.EPOCH_FIELDS[source]:
+            value = record.get(key)
+            assert value is None or (type(value) is int and -(2**63) <= value < 2**63)

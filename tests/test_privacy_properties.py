@@ -311,6 +311,13 @@ def test_a_customer_job_without_its_consent_filter_is_caught(profile):
             "predates consent of yes@test.invalid",
         ),
         (
+            "step_trainer_trusted",
+            lambda sql: sql.replace(
+                "having count(distinct email) = 1 and count(email) = count(*)", ""
+            ),
+            "device s-yes is shared by ['twin@test.invalid', 'yes@test.invalid']",
+        ),
+        (
             "machine_learning_curated",
             lambda sql: sql.replace(
                 "select s.sensorReadingTime,", "select a.user, s.sensorReadingTime,"
@@ -319,7 +326,7 @@ def test_a_customer_job_without_its_consent_filter_is_caught(profile):
         ),
     ],
 )
-def test_strict_checks_catch_pre_consent_readings_and_identifiers(job, edit, caught):
+def test_strict_checks_catch_pre_consent_readings_shared_devices_and_identifiers(job, edit, caught):
     tables = accepted_tables(PLANTED)
     jobs = _swap_sql(_jobs("strict"), job, edit)
     assert any(j.frame.sql != k.frame.sql for j, k in zip(jobs, _jobs("strict"), strict=True))

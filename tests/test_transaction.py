@@ -127,7 +127,7 @@ def test_writes_after_the_last_commit_are_committed_when_the_script_ends(spark, 
     ids=["after purge", "after write", "sys.exit"],
 )
 def test_a_failed_job_leaves_the_previous_table_and_catalog(spark, lake, tmp_path, body):
-    assert run(script(tmp_path / "first", REPLACE), lake, 5, spark).ok
+    assert run(script(tmp_path / "first", "purge()\nwrite(frame)\n"), lake, 5, spark).ok
     files, table = target_files(lake), Catalog(lake).get_table("stedi", "t_out")
     result = run(script(tmp_path, body), lake, 3, spark)
     assert not result.ok
@@ -147,16 +147,13 @@ def test_reads_after_a_purge_in_the_same_job_no_longer_see_the_files(
     spark, lake, tmp_path, observe
 ):
     assert run(script(tmp_path / "first", "write(frame)\n"), lake, 4, spark).ok
-    body = (
-        """
+    body = f"""
     purge()
     got = glueContext.create_dynamic_frame.from_options(connection_type="s3", format="parquet",
-        connection_options={"paths": ["%s"], "recurse": True}, transformation_ctx="src")
+        connection_options={{"paths": ["{TARGET}"], "recurse": True}}, transformation_ctx="src")
     with open(os.path.join(os.environ["OBSERVE_DIR"], "read.json"), "w") as fh:
         json.dump(got.count(), fh)
     """
-        % TARGET
-    )
     assert run(script(tmp_path, body), lake, 1, spark).ok
     assert observe("read") == 0
 
@@ -198,11 +195,11 @@ def _staged_commit(lake):
     folder.mkdir(parents=True)
     (folder / "old.parquet").write_text("old")
     txn = transaction.Transaction(lake, "jr_test")
+    txn.purge(str(folder), cutoff=float("inf"))
     staged = txn.dir / "write-0001" / "out" / "part-0"
     staged.parent.mkdir(parents=True)
     staged.write_text("new")
     txn.stage_move(str(staged), str(folder / "new.parquet"))
-    txn.purge(str(folder), cutoff=float("inf"))
     txn.stage_document(lake.catalog_dir / "stedi" / "t_out.json", '{"Name": "t_out"}')
     return txn, folder
 

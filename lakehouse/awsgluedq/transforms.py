@@ -20,8 +20,7 @@ class EvaluateDataQuality:
     DATA_QUALITY_ORIGINAL_DATA_KEY = "originalData"
 
     def _evaluate(self, frame: DynamicFrame, ruleset: str, publishing_options: dict | None):
-        df = frame.toDF()
-        outcomes, rules_df, rows_df = dqdl.evaluate_with_rows(df, ruleset)
+        evaluation = dqdl.Evaluation(frame.toDF(), ruleset)
         context = (publishing_options or {}).get("dataQualityEvaluationContext", frame.name)
         events.emit(
             "data_quality",
@@ -33,10 +32,10 @@ class EvaluateDataQuality:
                     "FailureReason": o.failure_reason,
                     "EvaluatedMetrics": o.metrics,
                 }
-                for o in outcomes
+                for o in evaluation.outcomes
             ],
         )
-        return rules_df, rows_df
+        return evaluation
 
     def process_rows(
         self,
@@ -45,20 +44,21 @@ class EvaluateDataQuality:
         publishing_options: dict | None = None,
         additional_options: dict | None = None,
     ) -> DynamicFrameCollection:
-        rules_df, rows_df = self._evaluate(frame, ruleset, publishing_options)
+        evaluation = self._evaluate(frame, ruleset, publishing_options)
         ctx = frame.glue_ctx
-        return DynamicFrameCollection(
-            {
+
+        def frames() -> dict[str, DynamicFrame]:
+            return {
                 self.DATA_QUALITY_RULE_OUTCOMES_KEY: DynamicFrame.fromDF(
-                    rules_df, ctx, self.DATA_QUALITY_RULE_OUTCOMES_KEY
+                    evaluation.rules_frame(), ctx, self.DATA_QUALITY_RULE_OUTCOMES_KEY
                 ),
                 self.DATA_QUALITY_ROW_LEVEL_OUTCOMES_KEY: DynamicFrame.fromDF(
-                    rows_df, ctx, self.DATA_QUALITY_ROW_LEVEL_OUTCOMES_KEY
+                    evaluation.rows_frame(), ctx, self.DATA_QUALITY_ROW_LEVEL_OUTCOMES_KEY
                 ),
                 self.DATA_QUALITY_ORIGINAL_DATA_KEY: frame,
-            },
-            ctx,
-        )
+            }
+
+        return _OutcomeCollection(frames, ctx)
 
     @classmethod
     def apply(
@@ -69,7 +69,7 @@ class EvaluateDataQuality:
         additional_options: dict | None = None,
         **_ignored,
     ) -> DynamicFrame:
-        rules_df, _ = cls()._evaluate(frame, ruleset, publishing_options)
+        rules_df = cls()._evaluate(frame, ruleset, publishing_options).rules_frame()
         return DynamicFrame.fromDF(rules_df, frame.glue_ctx, cls.DATA_QUALITY_RULE_OUTCOMES_KEY)
 
     def __call__(self, frame, ruleset, publishing_options=None, additional_options=None, **kw):
@@ -86,3 +86,18 @@ class EvaluateDataQuality:
             "args": ["frame", "ruleset", "publishing_options", "additional_options"],
             "returns": "DynamicFrameCollection (process_rows) or DynamicFrame (apply)",
         }
+
+
+class _OutcomeCollection(DynamicFrameCollection):
+    """process_rows' result: its frames are built on first use (the outcomes already exist)."""
+
+    def __init__(self, build, glue_ctx):
+        self._glue_ctx = glue_ctx
+        self._build = build
+        self._frames: dict[str, DynamicFrame] | None = None
+
+    @property
+    def _df_dict(self) -> dict[str, DynamicFrame]:
+        if self._frames is None:
+            self._frames = self._build()
+        return self._frames
