@@ -7,6 +7,9 @@
 
 Each measured run is a subprocess (bench/worker.py) so its wall time and peak memory are what
 a user pays, JVM included; the DuckDB floor runs on the same data in the same benchmark run.
+Generated data is cached (bench/scale.py, $STEDI_BENCH_CACHE or /tmp/stedi-bench): the
+first 100x run generates ~900 MB, which took ~27 min here (the generator's shared-instant
+pool makes it quadratic in customers); later runs reuse it.
 Results merge into docs/benchmarks.json (an entry not measured now keeps its earlier figures
 and date), from which docs/benchmarks.md and docs/benchmarks.png are rewritten.
 """

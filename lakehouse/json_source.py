@@ -28,6 +28,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from lakehouse import json_scan
 from lakehouse.awsglue.records import ABSENT, HIDDEN_PREFIX, KIND_PREFIX, kind_column  # noqa: F401
 
 CORRUPT = "_corrupt_record"
@@ -175,17 +176,26 @@ def read_json(
     key = (_fingerprint(files), multiline, json_path)
     cached = _schema_cache.get(key)
     if cached is None:
-        order = None if multiline or json_path else local_key_order(files)
-        schema = _infer(spark, records, files, multiline, json_path)
-        schema = _first_seen_order(records, schema, order=order)
-        cached = (schema, _detect_choices(records, _data_schema(schema)))
+        cached = _schema_and_choices(spark, records, files, multiline, json_path)
         _schema_cache[key] = cached
     return parse_records(spark, records, *cached)
 
 
-SAMPLE_RECORDS = 100
-# Hadoop decompresses these by extension; the local key-order reader leaves them to Spark.
-_CODEC_SUFFIXES = (".gz", ".bz2", ".deflate", ".snappy", ".lz4", ".zst", ".zstd", ".br", ".xz")
+def _schema_and_choices(spark, records, files, multiline, json_path):
+    """Schema in first-seen order, and choice fields: in-process for small plain files."""
+    if not multiline and not json_path:
+        found = json_scan.scan(files)
+        if found is not None:
+            schema = _first_seen_order(records, found.schema, order=found.order)
+            choices = _detect_choices(records, _data_schema(schema)) if found.maybe_choices else {}
+            return schema, choices
+    order = None if multiline or json_path else local_key_order(files)
+    schema = _infer(spark, records, files, multiline, json_path)
+    schema = _first_seen_order(records, schema, order=order)
+    return schema, _detect_choices(records, _data_schema(schema))
+
+
+SAMPLE_RECORDS = json_scan.SAMPLE_RECORDS
 
 
 def local_key_order(files: list[str], sample: int = SAMPLE_RECORDS) -> list[str] | None:
@@ -195,7 +205,7 @@ def local_key_order(files: list[str], sample: int = SAMPLE_RECORDS) -> list[str]
     same first-seen rule, without a Spark job: the field order only needs a few lines.
     None when a file is compressed (Spark decodes those) or cannot be read.
     """
-    if any(f.lower().endswith(_CODEC_SUFFIXES) for f in files):
+    if any(f.lower().endswith(json_scan.CODEC_SUFFIXES) for f in files):
         return None
     decoder = json.JSONDecoder()
     order: dict[str, None] = {}
