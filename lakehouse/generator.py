@@ -15,6 +15,7 @@ Layout written by `generate(out_dir, ...)`:
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import uuid
@@ -257,10 +258,34 @@ def _reading_times(rng, registration: int, pool: list[int]) -> list[int]:
         t += rng.randrange(500, 5_000)
     if pool and rng.random() < 0.4:
         for slot in rng.sample(range(len(times)), rng.randint(1, 3)):
-            free = [p for p in pool if p > registration and p not in times]
-            if free:
-                times[slot] = rng.choice(free)
+            pick = _free_pool_instant(rng, pool, registration, times)
+            if pick is not None:
+                times[slot] = pick
     return sorted(times)
+
+
+def _free_pool_instant(rng, pool: list[int], after: int, taken: list[int]) -> int | None:
+    """rng.choice over the sorted pool's instants > after and not taken, without listing them.
+
+    Same draw as `rng.choice([p for p in pool if p > after and p not in taken])`, but
+    O(len(taken) log len(pool)) instead of O(len(pool)): the list made 100x generation quadratic.
+    """
+    lo = bisect.bisect_right(pool, after)
+    skipped = sorted(
+        {
+            i
+            for t in taken
+            if (i := bisect.bisect_left(pool, t)) >= lo and i < len(pool) and pool[i] == t
+        }
+    )
+    free = len(pool) - lo - len(skipped)
+    if free <= 0:
+        return None
+    index = lo + rng._randbelow(free)  # what rng.choice draws for a sequence of this length
+    for position in skipped:
+        if position <= index:
+            index += 1
+    return pool[index]
 
 
 def _consent_time(rng: random.Random, c: Customer) -> int:

@@ -184,3 +184,20 @@ def test_generate_command_writes_the_sample(tmp_path, capsys):
 def test_generate_command_rejects_an_empty_sample(tmp_path, capsys):
     assert cli_main(["generate", str(tmp_path / "s"), "--customers", "0"]) == 2
     assert "--customers must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_drawing_a_free_shared_instant_matches_the_plain_list_draw(seed):
+    """The bisect draw (linear generation at 100x) picks what rng.choice over the list would."""
+    import random
+
+    from lakehouse.generator import _free_pool_instant
+
+    r = random.Random(seed)
+    pool = sorted({r.randrange(0, 500) for _ in range(r.randint(0, 60))})
+    after = r.randrange(-10, 500)
+    taken = [r.choice(pool) if pool and r.random() < 0.5 else r.randrange(500) for _ in range(30)]
+    plain, fast = random.Random(seed), random.Random(seed)
+    free = [p for p in pool if p > after and p not in taken]
+    assert _free_pool_instant(fast, pool, after, taken) == (plain.choice(free) if free else None)
+    assert fast.random() == plain.random()
