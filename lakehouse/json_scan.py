@@ -4,13 +4,14 @@ Reading JSON the Glue way needs Spark's inferred schema, the order keys first ap
 whether any field could be a choice. For a few megabytes of plain records, Spark jobs cost
 far more (JVM warm-up, scheduling) than reading the lines here. This pass reproduces Spark's
 inference for the records it understands: flat objects whose values are strings, booleans,
-nulls, whole numbers within a long and finite decimals (Spark's rules for those: null
-merges into anything; long and double widen to double; any other mix is a string; a field
-only ever null is a string; fields sorted by name). Anything else (nested values, lines that
-are not one object, malformed or non-UTF-8 text, compressed files, big inputs) returns None
-and the caller asks Spark, so both paths give the same schema.
+nulls, whole numbers within a long and finite decimals (Spark's rules for those: null and
+the empty string merge into anything; long and double widen to double; any other mix is a
+string; a field only ever null is a string; fields sorted by name). Anything else (nested
+values, lines that are not one object, malformed or non-UTF-8 text, compressed files, big
+inputs) returns None and the caller asks Spark, so both paths give the same schema.
 
-It also says whether a choice is possible at all: a number (or a NaN/Infinity word, which
+It also says whether every record has every key (then no record needs key-presence
+bookkeeping) and whether a choice is possible at all: a number (or a NaN/Infinity word, which
 Spark's double parser accepts) in a field typed string, or a whole number in a field typed
 double. Only then does the caller run Spark's choice detection.
 """
@@ -53,11 +54,14 @@ class Scan:
     schema: T.StructType  # Spark's inferred schema (fields sorted by name)
     order: list[str]  # keys in the order the first SAMPLE_RECORDS records show them
     maybe_choices: bool  # some field may hold more than one JSON type
+    complete: bool  # every record has every field (no key is ever absent)
 
 
 def _kind(value) -> str:
     t = type(value)
     if t is str:
+        if not value:
+            return NULL  # Spark infers "" as null (JSON writers that confuse the two)
         return NUMBER_WORD if value in NUMBER_WORDS else STRING
     if t is int:
         if not LONG_MIN <= value <= LONG_MAX:
@@ -86,10 +90,11 @@ def _spark_type(kinds: set[str]) -> str:
     return STRING
 
 
-def scan(files: list[str], max_bytes: int = MAX_BYTES) -> Scan | None:
+def scan(files: list[str], max_bytes: int | None = None) -> Scan | None:
     """Schema, key order and choice hint of line-delimited JSON files; None: ask Spark."""
     import os
 
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     if any(f.lower().endswith(CODEC_SUFFIXES) for f in files):
         return None
     try:
@@ -104,7 +109,7 @@ def _scan(files: list[str]) -> Scan:
     decode = json.JSONDecoder().raw_decode
     fields: dict[str, set[str]] = {}
     order: dict[str, None] = {}
-    sampled = 0
+    sampled = records = keys_seen = 0
     for path in files:
         # Universal newlines split where Hadoop's LineRecordReader does (\n, \r, \r\n).
         with open(path, encoding="utf-8", newline=None) as fh:
@@ -120,6 +125,8 @@ def _scan(files: list[str]) -> Scan:
                     raise _Unusual("malformed line") from exc
                 if end != len(text) or type(doc) is not dict:
                     raise _Unusual("trailing text")
+                records += 1
+                keys_seen += len(doc)
                 for key, value in doc.items():
                     kinds = fields.get(key)
                     if kinds is None:
@@ -139,4 +146,6 @@ def _scan(files: list[str]) -> Scan:
         for n in names
     )
     schema = T.StructType([T.StructField(n, _SPARK_TYPES[types[n]]) for n in names])
-    return Scan(schema, list(order), maybe)
+    # A record holds each key once, so this is exact: every record has all the fields.
+    complete = keys_seen == records * len(names)
+    return Scan(schema, list(order), maybe, complete)

@@ -12,6 +12,14 @@ Two things Spark's own JSON reader loses and Glue keeps:
   with a second, differently typed parse finds these fields; a hidden per-record
   kind column then lets resolveChoice split or project them.
 
+Cost: a Spark read of line-delimited files would take three jobs before the data is
+touched (schema inference, first-seen key order, choice detection). Small plain inputs are
+scanned in process instead (json_scan.py, same decisions, no job); choice detection then
+only runs when a field may hold two types, and when every record has every field and no
+field is a choice, Spark's own JSON source reads the rows (no raw text, no hidden
+columns). Bigger inputs get Spark's inference job and one choice aggregate; the key order
+comes from the first lines of the files in any case.
+
 Limits: presence and choices are tracked for top-level fields only; choices are
 detected between numbers and strings and between long and double, not between
 struct/array/boolean and string (those stay Spark's widened string).
@@ -178,21 +186,29 @@ def read_json(
     if cached is None:
         cached = _schema_and_choices(spark, records, files, multiline, json_path)
         _schema_cache[key] = cached
-    return parse_records(spark, records, *cached)
+    schema, choices, complete = cached
+    if complete and not choices and schema.fields:
+        # Every line is one object holding every field (the scan checked): Spark's JSON
+        # source parses exactly these rows, with no raw text to keep for bookkeeping.
+        return JsonRead(spark.read.schema(schema).json(files), {})
+    return parse_records(spark, records, schema, choices)
 
 
 def _schema_and_choices(spark, records, files, multiline, json_path):
-    """Schema in first-seen order, and choice fields: in-process for small plain files."""
+    """(schema in first-seen order, choice fields, whether every record has every field).
+
+    In process for small plain files; `complete` is only known from that scan (else False).
+    """
     if not multiline and not json_path:
         found = json_scan.scan(files)
         if found is not None:
             schema = _first_seen_order(records, found.schema, order=found.order)
             choices = _detect_choices(records, _data_schema(schema)) if found.maybe_choices else {}
-            return schema, choices
+            return schema, choices, found.complete
     order = None if multiline or json_path else local_key_order(files)
     schema = _infer(spark, records, files, multiline, json_path)
     schema = _first_seen_order(records, schema, order=order)
-    return schema, _detect_choices(records, _data_schema(schema))
+    return schema, _detect_choices(records, _data_schema(schema)), False
 
 
 SAMPLE_RECORDS = json_scan.SAMPLE_RECORDS
