@@ -13,12 +13,12 @@ Two things Spark's own JSON reader loses and Glue keeps:
   kind column then lets resolveChoice split or project them.
 
 Cost: a Spark read of line-delimited files would take three jobs before the data is
-touched (schema inference, first-seen key order, choice detection). Small plain inputs are
-scanned in process instead (json_scan.py, same decisions, no job); choice detection then
-only runs when a field may hold two types, and when every record has every field and no
-field is a choice, Spark's own JSON source reads the rows (no raw text, no hidden
-columns). Bigger inputs get Spark's inference job and one choice aggregate; the key order
-comes from the first lines of the files in any case.
+touched (schema inference, first-seen key order, choice detection). Plain inputs (up to
+1 GiB) are scanned in process instead (json_scan.py, same decisions, no job); choice
+detection then only runs when a field may hold two types, and when every record has every
+field and no field is a choice, Spark's own JSON source reads the rows (no raw text, no
+hidden columns). Bigger or compressed inputs get Spark's inference job and one choice
+aggregate; the key order comes from the first lines of the files in any case.
 
 Limits: presence and choices are tracked for top-level fields only; choices are
 detected between numbers and strings and between long and double, not between
@@ -197,7 +197,8 @@ def read_json(
 def _schema_and_choices(spark, records, files, multiline, json_path):
     """(schema in first-seen order, choice fields, whether every record has every field).
 
-    In process for small plain files; `complete` is only known from that scan (else False).
+    In process for plain files up to json_scan.MAX_BYTES; `complete` is only known from that
+    scan (else False).
     """
     if not multiline and not json_path:
         found = json_scan.scan(files)
