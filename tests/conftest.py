@@ -38,6 +38,16 @@ def lake(tmp_path):
     return Lake(tmp_path / "lake")
 
 
+@pytest.fixture
+def glue(spark, lake):
+    """A GlueContext whose s3:// paths resolve into this test's lake."""
+    from lakehouse.awsglue.context import GlueContext
+    from lakehouse.lake import using
+
+    with using(lake):
+        yield GlueContext(spark.sparkContext)
+
+
 @pytest.fixture(scope="session")
 def shared_lake(shared_data, spark, tmp_path_factory):
     """shared_lake(profile): the shared STEDI data ingested and run through that profile.

@@ -18,15 +18,6 @@ BUCKET = "stedi-lake-house"
 
 
 @pytest.fixture
-def glue(spark, lake):
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
-
-    with using(lake):
-        yield GlueContext(spark.sparkContext)
-
-
-@pytest.fixture
 def customers(glue, lake):
     """Older STEDI exports: phone as a number, dates as floats; newer: strings and longs."""
     folder = lake.root / BUCKET / "customer" / "landing"

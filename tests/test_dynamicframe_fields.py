@@ -20,15 +20,6 @@ BUCKET = "stedi-lake-house"
 
 
 @pytest.fixture
-def glue(spark, lake):
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
-
-    with using(lake):
-        yield GlueContext(spark.sparkContext)
-
-
-@pytest.fixture
 def put_json(glue, lake):
     def make(name, *records):
         path = lake.root / BUCKET / name / "part.json"

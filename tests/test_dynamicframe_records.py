@@ -19,15 +19,6 @@ import pytest
 BUCKET = "stedi-lake-house"
 
 
-@pytest.fixture
-def glue(spark, lake):
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
-
-    with using(lake):
-        yield GlueContext(spark.sparkContext)
-
-
 def json_frame(glue, lake, *records):
     path = lake.root / BUCKET / "landing" / "part.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,15 +25,6 @@ TRUSTED = f"s3://{BUCKET}/customer/trusted/"
 
 
 @pytest.fixture
-def glue(spark, lake):
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
-
-    with using(lake):
-        yield GlueContext(spark.sparkContext)
-
-
-@pytest.fixture
 def frame(glue, spark):
     from lakehouse.awsglue import DynamicFrame
 

@@ -17,15 +17,6 @@ import pytest
 BUCKET = "stedi-lake-house"
 
 
-@pytest.fixture
-def glue(spark, lake):
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
-
-    with using(lake):
-        yield GlueContext(spark.sparkContext)
-
-
 def put(lake, key: str, text: str):
     path = lake.root / BUCKET / key
     path.parent.mkdir(parents=True, exist_ok=True)
