@@ -23,15 +23,11 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from lakehouse.pipeline import JOBS
+
 REPO = Path(__file__).resolve().parents[1]
 STUDIO_JOBS = REPO / "studio_jobs"
-JOB_ORDER = (
-    "customer_landing_to_trusted",
-    "accelerometer_landing_to_trusted",
-    "customer_trusted_to_curated",
-    "step_trainer_trusted",
-    "machine_learning_curated",
-)
+JOB_ORDER = JOBS  # dependency order: each job reads what the ones before it wrote
 
 # Landing tables as the committed DDL (sql/*.sql) declares them.
 LANDING_COLUMNS: dict[str, dict[str, str]] = {

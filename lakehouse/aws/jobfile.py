@@ -17,18 +17,11 @@ from pathlib import Path
 import botocore.session
 
 from lakehouse.errors import LakehouseError
+from lakehouse.pipeline import JOBS
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO_JOBS = REPO / "studio_jobs"
-PROFILES = ("rubric", "strict")
-# Dependency order: each job reads what the ones before it wrote.
-JOB_ORDER = (
-    "customer_landing_to_trusted",
-    "accelerometer_landing_to_trusted",
-    "customer_trusted_to_curated",
-    "step_trainer_trusted",
-    "machine_learning_curated",
-)
+JOB_ORDER = JOBS  # dependency order: each job reads what the ones before it wrote
 VERBATIM = {"CodeGenConfigurationNodes"}
 
 # Fields of a job *definition* (what the file holds); the rest of GetJob is bookkeeping

@@ -247,8 +247,9 @@ def confirm(prompt: str, yes: bool, what: str) -> None:
 
 def run_teardown(args) -> int:
     from lakehouse.aws.clients import aws_errors
-    from lakehouse.aws.jobfile import JOB_ORDER, PROFILES, STUDIO_JOBS, order_jobs
+    from lakehouse.aws.jobfile import JOB_ORDER, STUDIO_JOBS, order_jobs
     from lakehouse.aws.teardown import teardown
+    from lakehouse.pipeline import PROFILES
 
     bucket = _bucket(args.bucket)
     what = (
