@@ -9,7 +9,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml
-	@$(PYTHON) -m lakehouse.prereqs
+	@$(PYTHON) -m localglue.prereqs
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
@@ -20,12 +20,17 @@ venv: $(VENV)/.installed ## create .venv and install the project with its test t
 run: venv ## generate the sample, ingest it, run the rubric jobs and print the validation report
 	$(PY) -m lakehouse demo
 
-test: venv ## run the test suite (what CI runs)
+test: venv ## run the layer contracts and the whole test suite (what CI runs)
+	$(VENV)/bin/lint-imports
 	@set +e; $(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; exit $$rc
 
-lint: venv ## ruff lint and format check
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+test-fast: venv ## the inner loop: every test but the heavy end-to-end runs (about a minute)
+	@set +e; $(PY) -m pytest -m "not e2e and not slow"; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; exit $$rc
+
+lint: venv ## ruff lint and format check, and the import-layer contracts
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports
 
 bench: venv ## run the benchmarks and rewrite docs/benchmarks.md
 	$(PY) -m bench
@@ -33,4 +38,4 @@ bench: venv ## run the benchmarks and rewrite docs/benchmarks.md
 clean: ## remove the local lake, sample, reports and caches
 	rm -rf lake sample reports .pytest_cache .ruff_cache spark-warehouse metastore_db derby.log
 
-.PHONY: help venv run test lint bench clean
+.PHONY: help venv run test test-fast lint bench clean

@@ -23,38 +23,13 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakehouse.pipeline import JOBS
+from stedi.tables import JOBS, LANDING_TABLES, STUDIO_JOBS, TABLES, landing_columns
 
-REPO = Path(__file__).resolve().parents[1]
-STUDIO_JOBS = REPO / "studio_jobs"
 JOB_ORDER = JOBS  # dependency order: each job reads what the ones before it wrote
 
 # Landing tables as the committed DDL (sql/*.sql) declares them.
 LANDING_COLUMNS: dict[str, dict[str, str]] = {
-    "customer_landing": {
-        "customerName": "string",
-        "email": "string",
-        "phone": "string",
-        "birthDay": "string",
-        "serialNumber": "string",
-        "registrationDate": "bigint",
-        "lastUpdateDate": "bigint",
-        "shareWithResearchAsOfDate": "bigint",
-        "shareWithPublicAsOfDate": "bigint",
-        "shareWithFriendsAsOfDate": "bigint",
-    },
-    "accelerometer_landing": {
-        "user": "string",
-        "timestamp": "bigint",
-        "x": "double",
-        "y": "double",
-        "z": "double",
-    },
-    "step_trainer_landing": {
-        "sensorReadingTime": "bigint",
-        "serialNumber": "string",
-        "distanceFromObject": "int",
-    },
+    name: dict(landing_columns(name)) for name in LANDING_TABLES
 }
 
 
@@ -92,10 +67,8 @@ class Job:
 
 def _table_for_path(uri: str) -> str:
     """s3://bucket/customer/landing/ -> customer_landing (the S3 layout of the brief)."""
-    parts = [p for p in uri.split("://", 1)[-1].split("/")[1:] if p]
-    if parts[-2:] == ["step_trainer", "curated"]:
-        return "machine_learning_curated"
-    return "_".join(parts[-2:])
+    folder = "/".join(p for p in uri.split("://", 1)[-1].split("/")[1:] if p) + "/"
+    return next(t.name for t in TABLES if t.folder == folder)
 
 
 def _kw(call: ast.Call) -> dict[str, ast.AST]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from stedi.tables import ACCELEROMETER_LANDING
+
 GIB = 1024**3
 
 # What the five jobs cost on AWS Glue, for the table's last column.
@@ -126,7 +128,7 @@ def runs_table(results: dict) -> list[str]:
         if not e.get("ok"):
             match = f"**failed**: {e.get('error', '')[:80]}"
         out.append(
-            f"| {label} | {_n(counts.get('accelerometer_landing'))} | {_s(e.get('wall_seconds'))} "
+            f"| {label} | {_n(counts.get(ACCELEROMETER_LANDING.name))} | {_s(e.get('wall_seconds'))} "
             f"| {_s(phases.get('startup'))} | {_s(phases.get('ingest'))} | {_s(phases.get('run'))} "
             f"| {_s(phases.get('validate'))} | {_gib(e.get('peak_rss'))} "
             f"| {_s(floor.get('seconds'))} | {match} | {e.get('date', '-')} "

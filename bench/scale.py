@@ -1,7 +1,7 @@
 """Generated STEDI-shaped data at k times the real export, cached between benchmark runs.
 
 1x is the size of the shared STEDI export (956 customers, ~81k accelerometer rows);
-100x is ~96k customers and ~8M accelerometer rows. Data comes from lakehouse.generator
+100x is ~96k customers and ~8M accelerometer rows. Data comes from stedi.generator
 (deterministic for a given size and seed), so a cached folder is reused when its manifest
 says it was generated with the same parameters.
 
@@ -44,7 +44,7 @@ def is_ready(scale: int, cache: Path | None = None) -> bool:
 
 def ensure(scale: int, cache: Path | None = None) -> tuple[Path, dict, float]:
     """(folder, manifest, seconds spent generating; 0 when reused)."""
-    from lakehouse import generator
+    from stedi import generator
 
     folder = folder_for(scale, cache)
     if is_ready(scale, cache):

@@ -114,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args(argv)
 
-    from lakehouse import pipeline
-    from lakehouse.ingest import ingest
-    from lakehouse.lake import Lake
-    from lakehouse.spark import get_spark
+    from localglue.lake import Lake
+    from localglue.spark import get_spark
+    from stedi import pipeline
+    from stedi.ingest import ingest
 
     lake = Lake(args.lake)
     phases: dict[str, float] = {}

@@ -17,7 +17,7 @@ os.environ.setdefault("STEDI_DRIVER_MEMORY", "2g")
 
 @pytest.fixture(scope="session")
 def spark():
-    from lakehouse.spark import get_spark
+    from localglue.spark import get_spark
 
     session = get_spark("local[2]")
     yield session
@@ -33,7 +33,7 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def lake(tmp_path):
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
 
     return Lake(tmp_path / "lake")
 
@@ -41,8 +41,8 @@ def lake(tmp_path):
 @pytest.fixture
 def glue(spark, lake):
     """A GlueContext whose s3:// paths resolve into this test's lake."""
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
+    from localglue.awsglue.context import GlueContext
+    from localglue.lake import using
 
     with using(lake):
         yield GlueContext(spark.sparkContext)
@@ -55,9 +55,9 @@ def shared_lake(shared_data, spark, tmp_path_factory):
     Built at most once per profile per session, because each build is the suite's heaviest
     work. Treat it as read-only: copy it (shutil.copytree) before planting anything.
     """
-    from lakehouse import pipeline
-    from lakehouse.ingest import ingest
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
+    from stedi import pipeline
+    from stedi.ingest import ingest
 
     lakes: dict[str, Lake] = {}
 

@@ -16,7 +16,7 @@ import urllib.request
 import boto3
 import pytest
 
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 from validation.engines.athena import AthenaEngine, AthenaSettings
 from validation.engines.base import count_sql
 

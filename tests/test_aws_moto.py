@@ -88,7 +88,7 @@ def setup_and_deploy(endpoint: str, jobs_dir: Path = SAMPLE_JOBS) -> None:
 
 
 def test_setup_creates_private_encrypted_bucket_landing_data_and_catalog(endpoint, capsys):
-    from lakehouse import crawler
+    from localglue import crawler
 
     rc = cli(endpoint, "setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role")
     assert rc == 0, capsys.readouterr().err

@@ -28,8 +28,8 @@ from lakehouse.aws.jobfile import api_to_file, dumps, file_to_api, load_jobs
 from lakehouse.aws.rewrite import check_bucket, rewrite_text, rewrite_value
 from lakehouse.aws.runs import FAILED_STATES, Backoff, run_jobs
 from lakehouse.cli import main
-from lakehouse.errors import JobFailed, LakehouseError
-from lakehouse.lake import DEFAULT_BUCKET
+from localglue.errors import JobFailed, LakehouseError
+from stedi.tables import DEFAULT_BUCKET
 
 pytestmark = pytest.mark.aws
 

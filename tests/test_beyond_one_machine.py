@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse import pipeline
 from lakehouse.cli import main as cli_main
-from lakehouse.generator import generate
-from lakehouse.ingest import ingest
-from lakehouse.lake import Lake
+from localglue.lake import Lake
+from stedi import pipeline
+from stedi.generator import generate
+from stedi.ingest import ingest
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from lakehouse import bookmarks
-from lakehouse.awsglue.job import Job
-from lakehouse.lake import using
+from localglue import bookmarks
+from localglue.awsglue.job import Job
+from localglue.lake import using
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_no_current_job_reads_everything(lake, landing):
 
 def test_bookmark_option_falls_back_to_resolved_arguments(lake, landing):
     """job.init(name) without args still honours --job-bookmark-option from getResolvedOptions."""
-    from lakehouse.awsglue import utils
+    from localglue.awsglue import utils
 
     landing("a.json")
     saved = dict(utils._global_args)
@@ -164,7 +164,7 @@ def _trusted_ids(lake) -> list[int]:
 def test_second_run_with_no_new_files(spark, lake, option, second_run_rows):
     """With job-bookmark-enable a rerun over unchanged landing files writes nothing new;
     with bookmarks disabled (the default) it reads and writes every file again."""
-    from lakehouse.runner import run_script
+    from localglue.runner import run_script
 
     _write_landing(lake, "a.json", [{"id": 1}, {"id": 2}])
     argv = ["--JOB_NAME", "bm", "--job-bookmark-option", option]

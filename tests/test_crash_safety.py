@@ -2,7 +2,7 @@
 gives the right result. Two runs on one lake: the second fails at once naming the first.
 
 The kill is placed deterministically with the runtime's pause points (STEDI_PAUSE_AT, see
-lakehouse/transaction.py): `staged` = Spark has written the new files into the staging
+localglue/transaction.py): `staged` = Spark has written the new files into the staging
 folder, nothing committed; `applying` = the commit journal is written and the first file
 has been moved into place.
 """
@@ -20,14 +20,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lakehouse import transaction
-from lakehouse.catalog import Catalog
 from lakehouse.cli import main as cli_main
-from lakehouse.generator import generate
-from lakehouse.ingest import ingest
-from lakehouse.lake import Lake
-from lakehouse.lock import lake_lock
-from lakehouse.runner import run_script
+from localglue import transaction
+from localglue.catalog import Catalog
+from localglue.lake import Lake
+from localglue.lock import lake_lock
+from localglue.runner import run_script
+from stedi.generator import generate
+from stedi.ingest import ingest
 
 REPO = Path(__file__).resolve().parents[1]
 JOB = REPO / "studio_jobs" / "rubric" / "customer_landing_to_trusted.py"

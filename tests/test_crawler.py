@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from lakehouse.catalog import Catalog, table_columns, table_format, table_location
 from lakehouse.cli import main
-from lakehouse.crawler import crawl_json, hive_type_of, table_input_from_ddl
-from lakehouse.errors import LakehouseError
+from localglue.catalog import Catalog, table_columns, table_format, table_location
+from localglue.crawler import crawl_json, hive_type_of, table_input_from_ddl
+from localglue.errors import LakehouseError
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ NULL behaviour of ColumnValues, thresholds, where clauses, composites, CustomSql
 
 import pytest
 
-from lakehouse import dqdl
-from lakehouse.errors import LakehouseError
+from localglue import dqdl
+from localglue.errors import LakehouseError
 
 ROWS = [
     (1, "ann", 30, "US"),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from stedi.tables import PROFILES, TABLE_NAMES
 from validation import dqdl
-from validation.tables import PROFILES, TABLE_NAMES
 
 GOLDEN = Path(__file__).parent / "golden" / "dqdl"
 CASES = [(t, p, dqdl.golden_name(t, p)) for t in TABLE_NAMES for p in PROFILES]

@@ -1,5 +1,5 @@
 """Round trip: every ruleset `python -m validation.dqdl` produces is accepted by the local
-runtime's EvaluateDataQuality (lakehouse.awsgluedq) and passes on a clean finished lake; a
+runtime's EvaluateDataQuality (localglue.awsgluedq) and passes on a clean finished lake; a
 planted privacy violation fails the rendered CustomSql rule there too.
 
 CustomSql rules name other tables (customer_landing, customer_trusted, ...): in Glue they
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from validation import dqdl, minilake
-from validation.tables import PROFILES, TABLE_NAMES
+from stedi.tables import PROFILES, TABLE_NAMES
+from tests import minilake
+from validation import dqdl
 
 
 @pytest.fixture(scope="module")
 def lakes(tmp_path_factory):
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
 
     built = {}
     for profile in PROFILES:
@@ -28,8 +29,8 @@ def lakes(tmp_path_factory):
 
 def frames(spark, lake):
     """Every table read as a Glue job reads it (from_catalog), cached, registered as a temp view."""
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
+    from localglue.awsglue.context import GlueContext
+    from localglue.lake import using
 
     glue = GlueContext(spark.sparkContext)
     out = {}
@@ -42,7 +43,7 @@ def frames(spark, lake):
 
 
 def outcomes(frame, ruleset):
-    from lakehouse.awsgluedq.transforms import EvaluateDataQuality
+    from localglue.awsgluedq.transforms import EvaluateDataQuality
 
     result = EvaluateDataQuality().process_rows(
         frame=frame,
@@ -65,7 +66,7 @@ RULESETS = sorted(
     ("table", "profile"), RULESETS, ids=[dqdl.golden_name(t, p) for t, p in RULESETS]
 )
 def test_every_rendered_ruleset_parses_in_the_local_dqdl(table, profile):
-    from lakehouse import dqdl as local_dqdl
+    from localglue import dqdl as local_dqdl
 
     ruleset, _ = dqdl.render(table, profile)
     assert len(local_dqdl.parse(ruleset)) == ruleset.count("\n    ")
@@ -86,7 +87,7 @@ def test_every_rendered_ruleset_is_accepted_and_passes_on_a_clean_lake(spark, la
 def test_a_planted_non_consenting_customer_fails_the_rendered_privacy_rule(spark, tmp_path):
     from test_validation_run import plant_non_consenting_customer
 
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
 
     lake = Lake(tmp_path / "lake")
     minilake.build(lake, "rubric")

@@ -48,7 +48,7 @@ def test_mixed_types_print_as_choice(customers, capsys):
 
 
 def test_single_typed_fields_are_not_choices(customers):
-    from lakehouse.awsglue import gluetypes
+    from localglue import gluetypes
 
     schema = customers.schema().field_map()
     assert isinstance(schema["phone"].dataType, gluetypes.ChoiceType)
@@ -87,7 +87,7 @@ def test_resolve_choice_cast_and_project(customers, spec, columns, expected):
 
 
 def test_resolve_choice_make_cols_splits_by_type(customers):
-    from lakehouse.awsglue.transforms import ResolveChoice
+    from localglue.awsglue.transforms import ResolveChoice
 
     out = ResolveChoice.apply(
         frame=customers, specs=[("phone", "make_cols")], transformation_ctx="rc"
@@ -113,7 +113,7 @@ def test_choice_argument_resolves_every_choice_field(customers):
 
 
 def test_match_catalog_casts_to_the_catalog_types(customers, lake):
-    from lakehouse.catalog import Catalog, make_table_input
+    from localglue.catalog import Catalog, make_table_input
 
     Catalog(lake).upsert_table(
         "stedi",
@@ -141,14 +141,14 @@ def test_cast_spec_on_a_plain_field_is_a_cast(customers):
 
 @pytest.mark.parametrize(("specs", "choice"), [(None, ""), ([("phone", "cast:long")], "cast:long")])
 def test_resolve_choice_needs_exactly_one_of_specs_and_choice(customers, specs, choice):
-    from lakehouse.errors import LakehouseError
+    from localglue.errors import LakehouseError
 
     with pytest.raises(LakehouseError, match="specs and choice"):
         customers.resolveChoice(specs=specs, choice=choice)
 
 
 def test_choice_survives_catalog_style_lower_casing_and_union(customers, glue, spark):
-    from lakehouse.awsglue import DynamicFrame
+    from localglue.awsglue import DynamicFrame
 
     other = DynamicFrame.fromDF(
         spark.createDataFrame([("d@x", "555")], "email string, phone string"), glue, "o"

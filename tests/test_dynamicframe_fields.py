@@ -51,7 +51,7 @@ def step_and_customers(put_json):
 
 
 def test_join_keeps_both_keys_and_dot_prefixes_frame2_duplicates(step_and_customers):
-    from lakehouse.awsglue.transforms import Join
+    from localglue.awsglue.transforms import Join
 
     steps, customers = step_and_customers
     joined = Join.apply(
@@ -69,7 +69,7 @@ def test_join_keeps_both_keys_and_dot_prefixes_frame2_duplicates(step_and_custom
 
 
 def test_generated_dropfields_removes_the_dotted_join_duplicate(step_and_customers):
-    from lakehouse.awsglue.transforms import DropFields, Join
+    from localglue.awsglue.transforms import DropFields, Join
 
     steps, customers = step_and_customers
     joined = Join.apply(
@@ -105,7 +105,7 @@ def test_drop_fields(step_and_customers, paths, expected):
 
 
 def test_select_fields_keeps_only_the_named_fields_in_their_order(step_and_customers):
-    from lakehouse.awsglue.transforms import SelectFields
+    from localglue.awsglue.transforms import SelectFields
 
     _, customers = step_and_customers
     out = SelectFields.apply(frame=customers, paths=["email", "serialNumber"])
@@ -120,7 +120,7 @@ def test_nested_paths_in_select_and_drop(glue, put_json):
 
 
 def test_rename_field_carries_key_presence(step_and_customers):
-    from lakehouse.awsglue.transforms import RenameField
+    from localglue.awsglue.transforms import RenameField
 
     _, customers = step_and_customers
     out = RenameField.apply(
@@ -131,7 +131,7 @@ def test_rename_field_carries_key_presence(step_and_customers):
 
 
 def test_apply_mapping_returns_only_mapped_fields_cast_to_target_types(step_and_customers):
-    from lakehouse.awsglue.transforms import ApplyMapping, Join
+    from localglue.awsglue.transforms import ApplyMapping, Join
 
     steps, customers = step_and_customers
     joined = Join.apply(
@@ -172,7 +172,7 @@ def test_apply_mapping_to_nested_target_and_missing_source(step_and_customers):
 
 @pytest.mark.parametrize("use_transform", [True, False])
 def test_union_matches_fields_by_name_and_missing_fields_are_absent(put_json, use_transform):
-    from lakehouse.awsglue.transforms import Union
+    from localglue.awsglue.transforms import Union
 
     a = put_json("ua", {"id": 1, "email": "a@x"})
     b = put_json("ub", {"email": "b@x", "extra": True})
@@ -185,8 +185,8 @@ def test_union_matches_fields_by_name_and_missing_fields_are_absent(put_json, us
 
 
 def test_collection_and_select_from_collection(step_and_customers, glue):
-    from lakehouse.awsglue import DynamicFrameCollection
-    from lakehouse.awsglue.transforms import SelectFromCollection
+    from localglue.awsglue import DynamicFrameCollection
+    from localglue.awsglue.transforms import SelectFromCollection
 
     steps, customers = step_and_customers
     dfc = DynamicFrameCollection({"steps": steps, "customers": customers}, glue)
@@ -196,7 +196,7 @@ def test_collection_and_select_from_collection(step_and_customers, glue):
 
 
 def test_drop_null_fields_drops_fields_null_in_every_record(put_json):
-    from lakehouse.awsglue.transforms import DropNullFields
+    from localglue.awsglue.transforms import DropNullFields
 
     frame = put_json("nulls", {"id": 1, "empty": None, "some": None}, {"id": 2, "some": 3})
     assert DropNullFields.apply(frame=frame).toDF().columns == ["id", "some"]

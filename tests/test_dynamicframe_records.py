@@ -59,7 +59,7 @@ CUSTOMERS = [
     ],
 )
 def test_filter_sees_missing_keys_as_keyerror_and_json_null_as_none(glue, lake, predicate, kept):
-    from lakehouse.awsglue.transforms import Filter
+    from localglue.awsglue.transforms import Filter
 
     frame = json_frame(glue, lake, *CUSTOMERS)
     out = Filter.apply(frame=frame, f=predicate, transformation_ctx="filter")
@@ -104,7 +104,7 @@ def test_filter_records_are_dicts_of_present_keys(glue, lake):
 
 
 def test_filter_on_a_dataframe_frame_sees_every_column(glue, spark):
-    from lakehouse.awsglue import DynamicFrame
+    from localglue.awsglue import DynamicFrame
 
     df = spark.createDataFrame([("a", None), ("b", 1)], "email string, share long")
     frame = DynamicFrame.fromDF(df, glue, "df")
@@ -112,7 +112,7 @@ def test_filter_on_a_dataframe_frame_sees_every_column(glue, spark):
 
 
 def test_map_gets_and_returns_dicts_and_infers_the_new_schema(glue, lake):
-    from lakehouse.awsglue.transforms import Map
+    from localglue.awsglue.transforms import Map
 
     frame = json_frame(glue, lake, *CUSTOMERS)
 
@@ -149,7 +149,7 @@ def test_error_records_are_counted_through_later_stages(glue, lake):
 
 
 def test_stage_threshold_fails_the_transform_when_exceeded(glue, lake):
-    from lakehouse.errors import LakehouseError
+    from localglue.errors import LakehouseError
 
     frame = json_frame(glue, lake, *CUSTOMERS)
     with pytest.raises(LakehouseError, match="stageThreshold"):
@@ -198,8 +198,8 @@ def test_filter_functions_unpickle_where_this_project_cannot_be_imported(tmp_pat
     from pyspark import cloudpickle
     from pyspark.sql import Row
 
-    from lakehouse.awsglue import dynamicframe  # noqa: F401 - registers by-value pickling
-    from lakehouse.awsglue.records import filter_judge, record_builder
+    from localglue.awsglue import dynamicframe  # noqa: F401 - registers by-value pickling
+    from localglue.records import filter_judge, record_builder
 
     judge = filter_judge(lambda r: r["a"] > 1, record_builder(["a"], {}))
     payload = tmp_path / "judge.pkl"

@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
+from stedi.tables import PROFILES, TABLE_NAMES
 from validation.suites import (
     SuiteError,
     expectations_dir,
@@ -17,7 +18,6 @@ from validation.suites import (
     read_expectation_dicts,
     suite_files,
 )
-from validation.tables import PROFILES, TABLE_NAMES
 
 CASES = [(t, p) for t in TABLE_NAMES for p in PROFILES]
 IDENTIFIERS = {"user", "email", "serialnumber", "customername", "phone", "birthday"}
@@ -68,7 +68,7 @@ def test_an_expectation_gx_would_silently_drop_fails_the_load(tmp_path, bad):
 
 
 def test_a_suite_error_exits_2(tmp_path, capsys):
-    from validation import minilake
+    from tests import minilake
     from validation.run import main
 
     root = tmp_path / "expectations"
@@ -79,7 +79,7 @@ def test_a_suite_error_exits_2(tmp_path, capsys):
         {"type": "expect_nothing", "kwargs": {}, "meta": {"name": "bogus.check"}}
     )
     path.write_text(json.dumps(doc))
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
 
     lake = Lake(tmp_path / "lake")
     minilake.build(lake)

@@ -10,7 +10,7 @@ import pytest
 from test_pipeline_reference import TABLES, reference_counts
 
 from lakehouse.cli import main as cli_main
-from lakehouse.generator import READINGS_PER_SERIAL, generate
+from stedi.generator import READINGS_PER_SERIAL, generate
 
 SOURCES = ("customer", "accelerometer", "step_trainer")
 
@@ -191,7 +191,7 @@ def test_drawing_a_free_shared_instant_matches_the_plain_list_draw(seed):
     """The bisect draw (linear generation at 100x) picks what rng.choice over the list would."""
     import random
 
-    from lakehouse.generator import _free_pool_instant
+    from stedi.generator import _free_pool_instant
 
     r = random.Random(seed)
     pool = sorted({r.randrange(0, 500) for _ in range(r.randint(0, 60))})

@@ -26,7 +26,7 @@ TRUSTED = f"s3://{BUCKET}/customer/trusted/"
 
 @pytest.fixture
 def frame(glue, spark):
-    from lakehouse.awsglue import DynamicFrame
+    from localglue.awsglue import DynamicFrame
 
     df = spark.createDataFrame(
         [("a@x", 1, "2023"), ("b@x", None, "2023"), ("c@x", 3, "2024")],
@@ -73,7 +73,7 @@ def test_sinks_append_so_a_rerun_duplicates_rows(glue, lake, frame):
 
 
 def test_getsink_creates_a_parquet_catalog_table_with_hive_types_and_partitions(glue, lake, frame):
-    from lakehouse.catalog import PARQUET_SERDE, Catalog, table_columns, table_format
+    from localglue.catalog import PARQUET_SERDE, Catalog, table_columns, table_format
 
     sink_write(glue, frame, keys=["year"])
     table = Catalog(lake).get_table("stedi", "customer_trusted")
@@ -98,7 +98,7 @@ def test_getsink_creates_a_parquet_catalog_table_with_hive_types_and_partitions(
 def test_update_behavior_decides_whether_an_existing_schema_changes(
     glue, lake, frame, behavior, schema_changes
 ):
-    from lakehouse.catalog import Catalog, table_columns
+    from localglue.catalog import Catalog, table_columns
 
     sink_write(glue, frame.drop_fields(["year"]))
     before = table_columns(Catalog(lake).get_table("stedi", "customer_trusted"))
@@ -110,7 +110,7 @@ def test_update_behavior_decides_whether_an_existing_schema_changes(
 
 
 def test_each_sink_emits_a_write_event_with_the_rows_it_wrote(glue, lake, frame):
-    from lakehouse import events
+    from localglue import events
 
     with events.collect("write") as seen:
         sink_write(glue, frame)

@@ -116,7 +116,7 @@ def test_parquet_and_csv_sources(glue, lake, spark):
 
 @pytest.mark.parametrize("fmt", ["json", "parquet"])
 def test_catalog_reads_use_location_and_format_with_lower_case_names(glue, lake, spark, fmt):
-    from lakehouse.catalog import Catalog, make_table_input
+    from localglue.catalog import Catalog, make_table_input
 
     location = f"s3://{BUCKET}/tables/{fmt}/"
     local = lake.local_path(location)
@@ -149,7 +149,7 @@ def test_catalog_reads_use_location_and_format_with_lower_case_names(glue, lake,
 
 
 def test_catalog_read_of_an_empty_location_has_the_catalog_columns(glue, lake):
-    from lakehouse.catalog import Catalog, make_table_input
+    from localglue.catalog import Catalog, make_table_input
 
     Catalog(lake).upsert_table(
         "stedi",
@@ -162,8 +162,8 @@ def test_catalog_read_of_an_empty_location_has_the_catalog_columns(glue, lake):
 
 
 def test_source_files_pass_through_bookmarks(glue, lake, monkeypatch):
-    """Sources ask lakehouse.bookmarks.select_files which files they may read."""
-    from lakehouse import bookmarks
+    """Sources ask localglue.bookmarks.select_files which files they may read."""
+    from localglue import bookmarks
 
     put(lake, "landing/old.json", lines({"id": 1}))
     put(lake, "landing/new.json", lines({"id": 2}))

@@ -124,7 +124,7 @@ CUSTOMERS = [
 
 @pytest.fixture
 def studio_run(spark, lake, tmp_path):
-    from lakehouse.runner import run_script
+    from localglue.runner import run_script
 
     landing = lake.root / BUCKET / "customer" / "landing"
     landing.mkdir(parents=True)
@@ -139,7 +139,7 @@ def studio_run(spark, lake, tmp_path):
 
 
 def test_a_generated_studio_script_runs_unchanged_and_updates_the_catalog(studio_run, lake):
-    from lakehouse.catalog import Catalog, table_columns
+    from localglue.catalog import Catalog, table_columns
 
     result = studio_run()
     assert result.ok, result.traceback

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse.catalog import Catalog, table_columns, table_format, table_location
-from lakehouse.runner import run_script
+from localglue.catalog import Catalog, table_columns, table_format, table_location
+from localglue.runner import run_script
 
 REPO = Path(__file__).resolve().parents[1]
 STUDIO = Path(__file__).parent / "fixtures" / "glue_studio"

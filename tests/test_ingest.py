@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.catalog import Catalog, table_columns, table_format, table_location
 from lakehouse.cli import main as cli_main
-from lakehouse.errors import LakehouseError
-from lakehouse.generator import generate
-from lakehouse.ingest import SOURCES, ingest
-from lakehouse.pipeline import count_rows
+from localglue.catalog import Catalog, table_columns, table_format, table_location
+from localglue.errors import LakehouseError
+from stedi.generator import generate
+from stedi.ingest import SOURCES, ingest
+from stedi.pipeline import count_rows
 
 REPO = Path(__file__).resolve().parents[1]
 LANDING = {

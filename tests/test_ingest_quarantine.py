@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse import landing, ledger
 from lakehouse.cli import main as cli_main
-from lakehouse.generator import generate
-from lakehouse.ingest import SOURCES, ingest
-from lakehouse.lake import Lake
-from lakehouse.pipeline import count_rows
+from localglue.lake import Lake
+from stedi import landing, ledger
+from stedi.generator import generate
+from stedi.ingest import SOURCES, ingest
+from stedi.pipeline import count_rows
 
 CORPUS = Path(__file__).parent / "corpus" / "bad_landing"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())

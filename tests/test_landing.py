@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lakehouse import landing
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
+from stedi import landing
 
 CORPUS = Path(__file__).parent / "corpus" / "bad_landing"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())

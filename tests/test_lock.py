@@ -14,14 +14,14 @@ import time
 import psutil
 import pytest
 
-from lakehouse.errors import LakehouseError
-from lakehouse.lock import holder, lake_lock, lock_path
+from localglue.errors import LakehouseError
+from localglue.lock import holder, lake_lock, lock_path
 
 HOLDER_SCRIPT = textwrap.dedent(
     """
     import sys
-    from lakehouse.lake import Lake
-    from lakehouse.lock import lake_lock
+    from localglue.lake import Lake
+    from localglue.lock import lake_lock
 
     with lake_lock(Lake(sys.argv[1]), run_id="run-in-subprocess", command="test"):
         print("held", flush=True)
@@ -103,7 +103,7 @@ def test_the_lock_is_free_again_when_the_holder_finishes(lake, other_process_hol
 )
 def test_a_stale_lock_is_taken_over_with_a_warning(lake, caplog, stale):
     _write_lock(lake, **stale())
-    with caplog.at_level(logging.WARNING, logger="lakehouse.lock"), lake_lock(lake, run_id="new"):
+    with caplog.at_level(logging.WARNING, logger="localglue.lock"), lake_lock(lake, run_id="new"):
         assert holder(lake)["run_id"] == "new"
     assert "taking over the stale lock" in caplog.text and "old-run" in caplog.text
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import Lake
-from validation import explore, minilake
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from tests import minilake
+from validation import explore
 from validation.engines.local import LocalEngine
 from validation.report_view import failures_frame, find_report, tables_frame
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from lakehouse import events
-from lakehouse.awsglue.context import GlueContext
-from lakehouse.awsglue.dynamicframe import DynamicFrame
-from lakehouse.awsgluedq.transforms import EvaluateDataQuality
+from localglue import events
+from localglue.awsglue.context import GlueContext
+from localglue.awsglue.dynamicframe import DynamicFrame
+from localglue.awsgluedq.transforms import EvaluateDataQuality
 
 
 def jobs_run(spark, action) -> int:

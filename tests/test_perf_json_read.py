@@ -1,5 +1,5 @@
 """Structural performance of the JSON source: how many Spark jobs a read costs, and that the
-in-process scan of small files (lakehouse/json_scan.py) decides exactly what Spark would.
+in-process scan of small files (localglue/json_scan.py) decides exactly what Spark would.
 
 Job counts come from Spark's status tracker, never from wall time. The equivalence cases put
 the same lines through the scan and through Spark's own inference and choice detection.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lakehouse import json_scan, json_source
+from localglue import json_scan, json_source
 
 BUCKET = "stedi-lake-house"
 
@@ -122,8 +122,8 @@ def test_compressed_and_big_inputs_are_left_to_spark(tmp_path):
 
 @pytest.fixture
 def glue(spark, lake):
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.lake import using
+    from localglue.awsglue.context import GlueContext
+    from localglue.lake import using
 
     json_source.clear_cache()
     with using(lake):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from lakehouse import spark as spark_mod
+from localglue import spark as spark_mod
 
 
 def test_cds_is_off_when_asked(monkeypatch):

@@ -1,7 +1,7 @@
 """The pipeline on generated samples: every profile lands on the generator's counts, re-runs
 replace rather than append, strict keeps its privacy promise, and the commands behave.
 
-Jobs run in-process through lakehouse.pipeline (one shared JVM: the session `spark` fixture).
+Jobs run in-process through stedi.pipeline (one shared JVM: the session `spark` fixture).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import json
 import pytest
 from test_pipeline_checks import counts, privacy_violations, row_multisets
 
-from lakehouse import pipeline
 from lakehouse.cli import main as cli_main
-from lakehouse.generator import generate
-from lakehouse.ingest import ingest
-from lakehouse.lake import Lake
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi import pipeline
+from stedi.generator import generate
+from stedi.ingest import ingest
 
 
 def run_ok(profile: str, lake, spark) -> None:
@@ -75,7 +76,7 @@ def test_strict_lake_keeps_the_privacy_promise(twice):
 
 
 def test_jobs_register_their_tables_in_the_catalog(twice):
-    from lakehouse.catalog import Catalog, table_format, table_location
+    from localglue.catalog import Catalog, table_format, table_location
 
     _, lake, _, _ = twice
     catalog = Catalog(lake)
@@ -142,16 +143,19 @@ def test_demo_generates_ingests_runs_and_reports(tmp_path, spark, capsys):
 
 def test_validation_gets_the_lake_and_profile(tmp_path, monkeypatch):
     import validation.run
+    from lakehouse.cli.run import validate
 
     seen = []
     monkeypatch.setattr(validation.run, "main", lambda argv: seen.append(argv) or 1)
-    assert pipeline.validate(Lake(tmp_path), "strict") == 1
+    assert validate(Lake(tmp_path), "strict") == 1
     assert seen == [["--lake", str(Lake(tmp_path).root), "--profile", "strict"]]
 
 
-def test_validation_absent_is_a_one_line_notice(tmp_path, monkeypatch, capsys):
+def test_a_run_whose_validation_cannot_run_fails_and_says_how_to_fix_it(tmp_path, monkeypatch):
     import sys
 
+    from lakehouse.cli.run import validate
+
     monkeypatch.setitem(sys.modules, "validation.run", None)  # import now raises ImportError
-    assert pipeline.validate(Lake(tmp_path), "rubric") == 0
-    assert capsys.readouterr().out.startswith("validation skipped: validation.run is not available")
+    with pytest.raises(LakehouseError, match="validation cannot run.*make venv"):
+        validate(Lake(tmp_path), "rubric")

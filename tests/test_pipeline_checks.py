@@ -222,7 +222,7 @@ PLANTS = {
 
 
 def _write_lake(root: Path, tables: dict[str, list[dict]]):
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
 
     lake = Lake(root)
     landing = root / "stedi-lake-house" / "customer" / "landing"

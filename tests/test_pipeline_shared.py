@@ -14,9 +14,10 @@ import pytest
 from test_pipeline_checks import counts, privacy_violations, read_table
 from test_pipeline_reference import GRADER_RUBRIC_COUNTS, reference_counts
 
-from lakehouse import pipeline
-from lakehouse.ingest import ingest
-from lakehouse.lake import Lake
+from localglue.lake import Lake
+from stedi import pipeline
+from stedi.ingest import ingest
+from stedi.tables import REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +38,7 @@ def strict_reference(shared_data) -> dict[str, int]:
 @pytest.mark.parametrize("profile", pipeline.PROFILES)
 def test_profile_gives_its_documented_counts(profile, shared_lake, strict_reference):
     lake = shared_lake(profile)
-    recorded = json.loads((pipeline.REPO / "expectations" / "counts.json").read_text())
+    recorded = json.loads((REPO / "expectations" / "counts.json").read_text())
     want = GRADER_RUBRIC_COUNTS if profile == "rubric" else strict_reference
     got = {**{t: pipeline.count_rows(lake, t) for t in pipeline.LANDING_TABLES}, **counts(lake)}
     assert got == want == recorded["stedi-udacity"][profile]

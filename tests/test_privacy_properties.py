@@ -5,7 +5,7 @@ Two layers, because running Spark hundreds of times per invariant is too slow:
     executed by DuckDB over the accepted landing lines, 200 examples per invariant; a few
     examples check that Spark, running the same SQL text, returns the same rows, so (a)
     speaks for the Glue engine;
-(b) a few full runs through lakehouse.ingest + lakehouse.pipeline (the scripts unchanged on
+(b) a few full runs through stedi.ingest + stedi.pipeline (the scripts unchanged on
     the local Glue runtime), checking the same invariants on the Parquet the jobs wrote,
     plus determinism (two lakes) and idempotence (a re-run on the same lake).
 
@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from strategies import CONSENT, Landing, instant, landings
 
-from lakehouse import landing as landing_rules
+from stedi import landing as landing_rules
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # bench/ is a top-level package beside lakehouse/
@@ -51,7 +51,7 @@ def _jobs(profile: str) -> list[jobsql.Job]:
 
 
 def accepted_tables(data: Landing) -> dict[str, list[dict]]:
-    """Landing rows after acceptance (lakehouse.landing): normalised, duplicates resolved."""
+    """Landing rows after acceptance (stedi.landing): normalised, duplicates resolved."""
     tables = {}
     for source, raw in data.files().items():
         scan = landing_rules.scan_bytes(raw, f"{source}-1.json", source)
@@ -351,7 +351,7 @@ def test_spark_returns_what_duckdb_returns_for_the_same_job_sql(spark, profile):
 def _lake_tables(lake) -> dict[str, jobsql.Table]:
     import pyarrow.dataset as ds
 
-    from lakehouse import pipeline
+    from stedi import pipeline
 
     out = {}
     for table in pipeline.TABLES[3:]:
@@ -375,8 +375,8 @@ def _lake_tables(lake) -> dict[str, jobsql.Table]:
 
 
 def _ingest_and_run(src: Path, lake, profile: str, spark):
-    from lakehouse import pipeline
-    from lakehouse.ingest import ingest
+    from stedi import pipeline
+    from stedi.ingest import ingest
 
     ingest(src, lake)
     results = pipeline.run_profile(profile, lake, spark=spark, display=_Quiet())
@@ -406,7 +406,7 @@ class _Quiet:
 def test_full_pipeline_is_private_deterministic_and_idempotent(
     spark, tmp_path_factory, profile, data
 ):
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
 
     # Ingest refuses a source without rows, and a Glue SQL node fails (UNRESOLVED_COLUMN) when
     # no customer line has the consent key at all, as on AWS: keep to runnable landings.

@@ -5,13 +5,13 @@ committed studio job purges its target in a CustomCode node
 (`glueContext.purge_s3_path(path, {"retentionPeriod": 0})`) before `getSink(...).writeFrame`.
 The property replays exactly that sequence, with the arguments read out of each committed
 script, through the real runtime (GlueContext, sinks, job transaction, Job.init/commit, as
-lakehouse.runner.run_script wraps a script), twice on a fresh lake, with the job's real
+localglue.runner.run_script wraps a script), twice on a fresh lake, with the job's real
 output for a random STEDI-shaped landing as the frame. Running the scripts themselves costs
 about a second per run (JSON inference, DQ, SQL): too slow for 200 examples of 2 runs each.
 
 Determinism: test_privacy_properties shuffles the readings after acceptance. Here the same
 landing is split over several files and reordered *before* acceptance, so the ingest rules
-(lakehouse.landing.scan_source: file order, duplicate customers) are inside the property too.
+(stedi.landing.scan_source: file order, duplicate customers) are inside the property too.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import Landing, landings
 
-from lakehouse import landing as landing_rules
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
+from stedi import landing as landing_rules
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # bench/ is a top-level package beside lakehouse/
@@ -53,7 +53,7 @@ def canonical_rows(rows: list[dict]) -> list[tuple[str, int]]:
 
 
 def accept(root: Path) -> dict[str, list[dict]]:
-    """The landing tables as ingest accepts <root>/<source>/landing/ (lakehouse.landing)."""
+    """The landing tables as ingest accepts <root>/<source>/landing/ (stedi.landing)."""
     return {
         f"{source}_landing": [
             json.loads(line)
@@ -161,14 +161,14 @@ def _spark_frame(spark, table: jobsql.Table, partitions: int):
 
 
 def run_job_write(spark, lake, job: JobWrite, df, purge: bool = True) -> dict[str, int]:
-    """One run of the job's tail, inside the same context lakehouse.runner.run_script gives a
+    """One run of the job's tail, inside the same context localglue.runner.run_script gives a
     script (current lake, event collection, job transaction, Job.init/commit, then apply)."""
-    from lakehouse import bookmarks, events, transaction
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.awsglue.dynamicframe import DynamicFrame
-    from lakehouse.awsglue.job import Job
-    from lakehouse.lake import using
-    from lakehouse.runner import _written
+    from localglue import bookmarks, events, transaction
+    from localglue.awsglue.context import GlueContext
+    from localglue.awsglue.dynamicframe import DynamicFrame
+    from localglue.awsglue.job import Job
+    from localglue.lake import using
+    from localglue.runner import _written
 
     with (
         using(lake),
@@ -242,8 +242,8 @@ def test_a_rerun_of_a_committed_job_leaves_the_same_table(
     """Run the job's purge + sink twice on one lake: the table after the second run is the
     table after the first, and both hold exactly the frame's rows (re-runs replace), whether
     the frame is written as one part file or two, or is empty."""
-    from lakehouse.catalog import Catalog, table_columns
-    from lakehouse.lake import Lake
+    from localglue.catalog import Catalog, table_columns
+    from localglue.lake import Lake
 
     work = tmp_path_factory.mktemp("rerun")
     out = job_output(job, data, work / "src")

@@ -3,7 +3,7 @@ getResolvedOptions"; behaviour of AWS's awsglue/utils.py for Glue 5)."""
 
 import pytest
 
-from lakehouse.awsglue.utils import GlueArgumentError, getResolvedOptions
+from localglue.awsglue.utils import GlueArgumentError, getResolvedOptions
 
 SCRIPT = "job.py"
 

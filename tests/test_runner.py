@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from lakehouse import events
-from lakehouse.progress import JobProgress
-from lakehouse.runner import FAILED, SUCCEEDED, run_jobs, run_script, with_job_name
+from localglue import events
+from localglue.progress import JobProgress
+from localglue.runner import FAILED, SUCCEEDED, run_jobs, run_script, with_job_name
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "runner"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.lake import Lake
-from validation import minilake
+from localglue.lake import Lake
+from stedi.tables import TABLE_NAMES
+from tests import minilake
 from validation.engines.local import LocalEngine
 from validation.render import QueryShot, read_sidecar, render_png, write_sidecar
 from validation.screenshots import main, queries, take_screenshots
 from validation.suites import load_counts
-from validation.tables import TABLE_NAMES
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "docs" / "screenshots"

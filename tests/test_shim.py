@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from lakehouse.shim import MODULES, glue_shim
+from localglue.shim import MODULES, glue_shim
 
 
 def test_awsglue_is_not_importable_outside_the_shim():

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from lakehouse.cli import main
-from validation import minilake
+from tests import minilake
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_views_follow_the_catalog_location_not_a_fixed_path(finished_lake, capsy
     """Move a table's files and its catalog Location: the view follows the catalog."""
     import shutil
 
-    from lakehouse.catalog import Catalog, table_location
+    from localglue.catalog import Catalog, table_location
 
     lake, counts = finished_lake
     catalog = Catalog(lake)
@@ -121,7 +121,7 @@ def test_errors_exit_2_with_one_line(finished_lake, tmp_path, capsys, query, lak
 def test_older_json_encodings_read_as_the_ddl_types(lake, capsys):
     """Field notes: older files write consent as explicit null, phone as a number, dates as
     floats (1655564376361.0) and the accelerometer key as timeStamp. The DDL types win."""
-    from lakehouse.catalog import Catalog, make_table_input
+    from localglue.catalog import Catalog, make_table_input
 
     folder = lake.root / "stedi-lake-house" / "customer" / "landing"
     folder.mkdir(parents=True)

@@ -1,4 +1,4 @@
-"""The job commit protocol (lakehouse/transaction.py): inside a runner job, purges, writes,
+"""The job commit protocol (localglue/transaction.py): inside a runner job, purges, writes,
 catalog updates and bookmarks are staged and become visible together at commit; the end
 result is Glue's (a sink appends; purge-then-write replaces). A failed job leaves the previous
 table. Outside a runner the Glue API acts at once, as on Glue."""
@@ -13,9 +13,9 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from lakehouse import transaction
-from lakehouse.catalog import Catalog
-from lakehouse.runner import run_script
+from localglue import transaction
+from localglue.catalog import Catalog
+from localglue.runner import run_script
 
 TARGET = "s3://stedi-lake-house/t/out/"
 HEADER = """\
@@ -172,9 +172,9 @@ def test_the_job_sees_its_own_staged_catalog_table(spark, lake, tmp_path, observ
 
 
 def test_outside_a_runner_purge_and_write_act_at_once(spark, lake):
-    from lakehouse.awsglue.context import GlueContext
-    from lakehouse.awsglue.dynamicframe import DynamicFrame
-    from lakehouse.lake import using
+    from localglue.awsglue.context import GlueContext
+    from localglue.awsglue.dynamicframe import DynamicFrame
+    from localglue.lake import using
 
     with using(lake):
         glue = GlueContext(spark.sparkContext)

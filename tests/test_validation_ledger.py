@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from lakehouse import landing, ledger
-from lakehouse.lake import Lake
-from validation import minilake
+from localglue.lake import Lake
+from stedi import landing, ledger
+from tests import minilake
 from validation.report import failed_check_names
 from validation.run import main
 
@@ -34,7 +34,7 @@ def ledgered(tmp_path) -> Lake:
 
 def _validate(lake: Lake, *extra: str) -> tuple[int, dict]:
     code = main(["--lake", str(lake.root), *extra])
-    return code, json.loads((lake.root.parent / "reports" / "report.json").read_text())
+    return code, json.loads((lake.root.parent / "reports" / "rubric" / "report.json").read_text())
 
 
 def test_the_report_shows_the_quarantine_count_per_source(ledgered, capsys):
@@ -48,7 +48,7 @@ def test_the_report_shows_the_quarantine_count_per_source(ledgered, capsys):
     }
     out = capsys.readouterr().out
     assert "quarantined landing records: customer 2, accelerometer 0, step_trainer 0" in out
-    md = (ledgered.root.parent / "reports" / "report.md").read_text()
+    md = (ledgered.root.parent / "reports" / "rubric" / "report.md").read_text()
     assert "Quarantined landing records: customer 2" in md
 
 

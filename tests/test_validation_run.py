@@ -1,4 +1,4 @@
-"""validation.run end to end on a small finished lake (validation.minilake): a clean lake
+"""validation.run end to end on a small finished lake (tests.minilake): a clean lake
 passes, and each planted violation makes the run exit 1 and NAME the failed check."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from lakehouse.catalog import Catalog, make_table_input, table_columns, table_location
-from lakehouse.lake import Lake
-from validation import minilake
+from localglue.catalog import Catalog, make_table_input, table_columns, table_location
+from localglue.lake import Lake
+from tests import minilake
 from validation.report import failed_check_names
 from validation.run import main
 
@@ -23,7 +23,7 @@ def build(tmp_path: Path, profile: str) -> Lake:
 
 
 def run(lake: Lake, profile: str, *extra: str) -> tuple[int, dict]:
-    report_dir = lake.root.parent / "reports"
+    report_dir = lake.root.parent / "reports" / profile
     code = main(["--lake", str(lake.root), "--profile", profile, "--quiet", *extra])
     report = json.loads((report_dir / "report.json").read_text())
     return code, report
@@ -171,12 +171,12 @@ def test_a_planted_violation_fails_the_run_and_names_the_check(
     plant(lake)
     code = main(["--lake", str(lake.root), "--profile", profile])
     out = capsys.readouterr().out
-    report = json.loads((tmp_path / "reports" / "report.json").read_text())
+    report = json.loads((tmp_path / "reports" / profile / "report.json").read_text())
     assert code == 1
     assert check in failed_check_names(report)
     table, name = check.split(":")
     assert name in out  # the terminal table names it too
-    assert name in (tmp_path / "reports" / "report.md").read_text()
+    assert name in (tmp_path / "reports" / profile / "report.md").read_text()
     failure = next(
         f
         for t in report["tables"]
@@ -403,4 +403,4 @@ def test_python_m_validation_run_is_the_same_command_line(tmp_path):
     )
     assert out.returncode == 1, out.stderr
     assert "keys.reading_unique" in out.stdout and "FAILED" in out.stdout
-    assert (tmp_path / "reports" / "report.json").is_file()
+    assert (tmp_path / "reports" / "rubric" / "report.json").is_file()

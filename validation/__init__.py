@@ -9,5 +9,4 @@ gx_duckdb_compat  GX 1.24 on duckdb-engine (persisted connection)
 engines/          local.py (DuckDB views over the lake, found through the catalog), athena.py
 report.py         report.json (schema documented there), report.md, terminal table
 dqdl.py           `python -m validation.dqdl`: the same suites as Glue DQDL rulesets
-minilake.py       a small finished lake for tests and demos
 """

@@ -34,8 +34,8 @@ import re
 import sys
 from pathlib import Path
 
+from stedi.tables import PROFILES, TABLE_NAMES
 from validation.suites import expectations_dir, read_expectation_dicts, suite_files
-from validation.tables import PROFILES, TABLE_NAMES
 
 INDENT = "    "
 

@@ -16,9 +16,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import Lake
-from validation.tables import TABLES
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, TABLES
 
 LAKE_ENV = {"rubric": "STEDI_LAKE", "strict": "STEDI_LAKE_STRICT"}
 
@@ -32,21 +32,20 @@ def frame(engine, sql: str):
 
 # -- lakes --------------------------------------------------------------------------------
 def build_sample_lake(root: Path, profile: str, sample: Path | None = None) -> Lake:
-    """generate (once) + ingest + run `profile`, through the lakehouse CLI, without validation."""
-    from lakehouse.cli import main as lakehouse
+    """generate (once) + ingest + run `profile`, without validation."""
+    from stedi import pipeline
+    from stedi.generator import generate
+    from stedi.ingest import ingest
 
     sample = sample or root.parent / "sample"
     if not (sample / "manifest.json").is_file():
-        _cli(lakehouse, ["generate", str(sample)])
-    _cli(lakehouse, ["ingest", str(sample), "--lake", str(root)])
-    _cli(lakehouse, ["run", "--profile", profile, "--lake", str(root), "--no-validate"])
-    return Lake(root)
-
-
-def _cli(entry, argv: list[str]) -> None:
-    code = entry(argv)
-    if code:
-        raise LakehouseError(f"`python -m lakehouse {' '.join(argv)}` exited {code}")
+        generate(sample)
+    lake = Lake(root)
+    ingest(sample, lake)
+    failed = [r for r in pipeline.run_profile(profile, lake) if not r.ok]
+    if failed:
+        raise LakehouseError(f"job {failed[0].name} failed on the sample lake: {failed[0].error}")
+    return lake
 
 
 def lake_from_env(profile: str) -> Lake:
@@ -67,7 +66,7 @@ def funnel(engine):
     import pandas as pd
 
     present = set(engine.tables())
-    rows = [(zone, t, engine.count(t) if t in present else None) for zone, t in TABLES]
+    rows = [(t.zone, t.name, engine.count(t.name) if t.name in present else None) for t in TABLES]
     return pd.DataFrame(rows, columns=["zone", "table", "rows"])
 
 
@@ -191,31 +190,12 @@ def join_comparison(rubric_engine, strict_engine):
     import pandas as pd
 
     pairs = rubric_pairs(rubric_engine).set_index("pairing")["rows"]
+    accel, ml = ACCELEROMETER_TRUSTED.name, MACHINE_LEARNING_CURATED.name
     rows = [
-        (
-            "rubric",
-            "accelerometer_trusted",
-            "readings",
-            rubric_engine.count("accelerometer_trusted"),
-        ),
-        ("rubric", "machine_learning_curated", "same customer", int(pairs.get("same customer", 0))),
-        (
-            "rubric",
-            "machine_learning_curated",
-            "different customers",
-            int(pairs.get("different customers", 0)),
-        ),
-        (
-            "strict",
-            "accelerometer_trusted",
-            "readings",
-            strict_engine.count("accelerometer_trusted"),
-        ),
-        (
-            "strict",
-            "machine_learning_curated",
-            "same customer",
-            strict_engine.count("machine_learning_curated"),
-        ),
+        ("rubric", accel, "readings", rubric_engine.count(accel)),
+        ("rubric", ml, "same customer", int(pairs.get("same customer", 0))),
+        ("rubric", ml, "different customers", int(pairs.get("different customers", 0))),
+        ("strict", accel, "readings", strict_engine.count(accel)),
+        ("strict", ml, "same customer", strict_engine.count(ml)),
     ]
     return pd.DataFrame(rows, columns=["profile", "table", "part", "rows"])

@@ -15,7 +15,7 @@ report.json schema (schema_version 1; keys are stable, new keys may be added):
   "data_docs": "/abs/reports/data_docs/index.html" | null,
   "quarantine": {"check": "landing.lines_accounted_for", "severity": "critical",   # local lakes
                  "status": "passed" | "failed" | "not recorded", "message": "...",
-                 "quarantined": {"customer": 0, ...}, "sources": [...]},  # lakehouse/ledger.py
+                 "quarantined": {"customer": 0, ...}, "sources": [...]},  # stedi/ledger.py
   "timings": {"gx_import_s": 3.5, "engine_s": 1.2, "counts_s": 0.01, "gx_setup_s": 0.3,
               "gx_validate_s": 2.5, "data_docs_s": 0.9, "total_s": 8.6},   # seconds, this run
   "tables": [{

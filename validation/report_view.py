@@ -1,8 +1,9 @@
 """Find and tabulate a validation report.json (notebooks/validation_report.ipynb).
 
 Which report: $STEDI_REPORT (a report.json, or a folder searched for the newest
-report.json), else the default report folder of the lake ($STEDI_LAKE or ./lake):
-<lake>/../reports, as `python -m validation.run` writes it.
+report.json), else the newest report.json under the reports folder of the lake in
+$STEDI_LAKE, or of the repository's lake/ (whatever folder Jupyter started in):
+<lake>/../reports/<profile>/, as `python -m validation.run` writes it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import json
 import os
 from pathlib import Path
 
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import Lake
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi.tables import REPO
 
 
 def find_report(value: str | os.PathLike | None = None) -> Path:
@@ -22,7 +24,7 @@ def find_report(value: str | os.PathLike | None = None) -> Path:
     else:
         from validation.run import default_report_dir
 
-        place = default_report_dir(Lake())
+        place = default_report_dir(Lake(os.environ.get("STEDI_LAKE") or REPO / "lake"))
     if place.is_file():
         return place
     found = (

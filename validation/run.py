@@ -26,9 +26,9 @@ import sys
 import time
 from pathlib import Path
 
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import Lake
-from validation.tables import PROFILES, TABLE_NAMES, ZONE
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi.tables import PROFILES, TABLE_NAMES, ZONE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,8 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def default_report_dir(lake: Lake) -> Path:
-    return lake.root.parent / "reports"
+def default_report_dir(lake: Lake, profile: str | None = None) -> Path:
+    """<lake>/../reports/<profile>/: one folder per profile, so neither overwrites the other."""
+    reports = lake.root.parent / "reports"
+    return reports / profile if profile else reports
 
 
 def _sample_unexpected_rows(engine, table: str, entry: dict) -> None:
@@ -133,7 +135,7 @@ def validate(
             f"lake not found at {lake.root}; pass --lake DIR or run `python -m lakehouse ingest` first"
         )
     counts = load_counts(lake, profile, dataset, root)
-    report_dir = Path(report_dir) if report_dir else default_report_dir(lake)
+    report_dir = Path(report_dir) if report_dir else default_report_dir(lake, profile)
 
     mark = time.perf_counter()
     engine = make_engine(engine_name, lake, **(engine_options or {}))  # config errors first
@@ -165,8 +167,8 @@ def validate(
             entries.append(entry)
     finally:
         engine.close()
-    # Landing ledger (lakehouse/ledger.py): landing lines = accepted + quarantined, per source.
-    from lakehouse import ledger
+    # Landing ledger (stedi/ledger.py): landing lines = accepted + quarantined, per source.
+    from stedi import ledger
 
     accounts = ledger.check(lake) if lake.exists() else None
     if accounts is not None:
@@ -205,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         "endpoint_url": args.endpoint_url,
     }
     lake = Lake(args.lake)
-    report_dir = Path(args.report_dir) if args.report_dir else default_report_dir(lake)
+    report_dir = (
+        Path(args.report_dir) if args.report_dir else default_report_dir(lake, args.profile)
+    )
     try:
         report = validate(
             lake=lake,

@@ -27,11 +27,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import Lake
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi.tables import (
+    CUSTOMER_LANDING,
+    CUSTOMER_TRUSTED,
+    DATABASE,
+    MACHINE_LEARNING_CURATED,
+    PROFILES,
+    TABLE_NAMES,
+    ZONE,
+)
 from validation.engines.base import count_sql
 from validation.render import QueryShot, render_png, write_sidecar
-from validation.tables import DATABASE, PROFILES, TABLE_NAMES, ZONE
 
 DEFAULT_OUT = Path("docs/screenshots")
 SAMPLE_ROWS = 10
@@ -72,7 +80,7 @@ def queries() -> list[Query]:
         Query(
             "customer_landing_blank_consent",
             "customer_landing: customers with a blank shareWithResearchAsOfDate",
-            blank_consent_sql("customer_landing"),
+            blank_consent_sql(CUSTOMER_LANDING.name),
             "Landing keeps every customer: many must have no consent date",
         )
     )
@@ -80,7 +88,7 @@ def queries() -> list[Query]:
         Query(
             "customer_trusted_blank_consent",
             "customer_trusted: customers with a blank shareWithResearchAsOfDate",
-            blank_consent_sql("customer_trusted"),
+            blank_consent_sql(CUSTOMER_TRUSTED.name),
             "Trusted keeps only consenting customers: the count must be 0",
         )
     )
@@ -88,7 +96,7 @@ def queries() -> list[Query]:
         Query(
             "machine_learning_curated_sample",
             "machine_learning_curated: sample rows",
-            sample_sql("machine_learning_curated"),
+            sample_sql(MACHINE_LEARNING_CURATED.name),
             f"The first {SAMPLE_ROWS} rows by reading time",
             shows_rows=True,
         )

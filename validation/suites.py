@@ -22,9 +22,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import Lake
-from validation.tables import PROFILES, ZONE
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi.expected import ExpectedCounts, expected_counts
+from stedi.tables import PROFILES, ZONE
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -145,54 +146,7 @@ def load_suite(table: str, profile: str, root: Path | None = None) -> LoadedSuit
     )
 
 
-@dataclass
-class ExpectedCounts:
-    counts: dict[str, int] | None
-    source: str | None  # where they came from, for the report
-    dataset: str | None
-
-
-def read_dataset_file(lake: Lake) -> dict:
-    path = lake.root / "_dataset.json"
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise LakehouseError(f"{path} is not valid JSON: {exc}") from exc
-
-
 def load_counts(
     lake: Lake, profile: str, dataset: str | None = None, root: Path | None = None
 ) -> ExpectedCounts:
-    counts_path = expectations_dir(root) / "counts.json"
-    shared = json.loads(counts_path.read_text()) if counts_path.is_file() else {}
-    info = read_dataset_file(lake)
-    if dataset is not None:
-        if dataset not in shared:
-            known = ", ".join(sorted(k for k in shared if not k.startswith("_"))) or "none"
-            raise LakehouseError(
-                f"dataset {dataset!r} is not in {counts_path} (known: {known}); "
-                "omit --dataset to use the lake's _dataset.json"
-            )
-        return _profile_counts(
-            shared[dataset], profile, f"{counts_path}[{dataset}][{profile}]", dataset
-        )
-    name = info.get("name")
-    if name and name in shared:
-        return _profile_counts(shared[name], profile, f"{counts_path}[{name}][{profile}]", name)
-    expected = info.get("expected_counts")
-    if expected and expected.get(profile):
-        return ExpectedCounts(
-            dict(expected[profile]),
-            f"{lake.root / '_dataset.json'} expected_counts[{profile}]",
-            name,
-        )
-    return ExpectedCounts(None, None, name)
-
-
-def _profile_counts(by_profile: dict, profile: str, source: str, dataset: str) -> ExpectedCounts:
-    counts = by_profile.get(profile)
-    if counts is None:
-        return ExpectedCounts(None, None, dataset)
-    return ExpectedCounts({k: int(v) for k, v in counts.items()}, source, dataset)
+    return expected_counts(lake, profile, dataset, expectations_dir(root) / "counts.json")

@@ -15,7 +15,7 @@ import botocore.exceptions as bexc
 from botocore.config import Config
 
 from lakehouse.aws.dryrun import DryRun
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 CREDENTIALS_HINT = (
     "no AWS credentials found: configure credentials with `aws configure`, "

@@ -13,7 +13,7 @@ from pathlib import Path
 from lakehouse.aws.clients import Aws, error_code
 from lakehouse.aws.jobfile import JobSpec, file_to_api, load_jobs
 from lakehouse.aws.rewrite import bucket_of, rewrite_text, rewrite_value
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 _ROLE_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 

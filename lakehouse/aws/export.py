@@ -17,8 +17,8 @@ from pathlib import Path
 from lakehouse.aws.clients import Aws
 from lakehouse.aws.jobfile import api_to_file, dumps
 from lakehouse.aws.rewrite import bucket_of, rewrite_text, rewrite_value
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import DEFAULT_BUCKET
+from localglue.errors import LakehouseError
+from stedi.tables import DEFAULT_BUCKET
 
 
 @dataclass

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from lakehouse.aws.clients import Aws, error_code
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 IAM_DIR = Path(__file__).resolve().parents[2] / "iam"
 TRUST_FILE = IAM_DIR / "glue-job-role-trust.json"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import botocore.session
 
-from lakehouse.errors import LakehouseError
-from lakehouse.pipeline import JOBS
+from localglue.errors import LakehouseError
+from stedi.pipeline import JOBS
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO_JOBS = REPO / "studio_jobs"

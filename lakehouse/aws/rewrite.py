@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from lakehouse.lake import DEFAULT_BUCKET
+from stedi.tables import DEFAULT_BUCKET
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -21,7 +21,7 @@ def check_bucket(name: str) -> str:
 
 
 def raise_bucket(name: str):
-    from lakehouse.errors import LakehouseError
+    from localglue.errors import LakehouseError
 
     raise LakehouseError(
         f"{name!r} is not a valid S3 bucket name: use 3-63 lowercase letters, digits, "

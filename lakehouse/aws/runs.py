@@ -17,7 +17,7 @@ from rich.live import Live
 from rich.table import Table
 
 from lakehouse.aws.clients import Aws
-from lakehouse.errors import JobFailed
+from localglue.errors import JobFailed
 
 SUCCEEDED = "SUCCEEDED"
 # JobRunState values that end a run without success (Glue API reference, JobRun).

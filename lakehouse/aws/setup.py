@@ -16,7 +16,7 @@ from pathlib import Path
 from lakehouse.aws import iam
 from lakehouse.aws.clients import Aws, error_code
 from lakehouse.aws.rewrite import rewrite_value
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 REPO = Path(__file__).resolve().parents[2]
 SQL_DIR = REPO / "sql"
@@ -110,29 +110,25 @@ DATASET_KEY = "_dataset.json"
 
 def dataset_info(root: Path) -> dict:
     """The dataset's identity, as `ingest` records it locally (name, expected counts)."""
-    from lakehouse.ingest import dataset_identity
+    from stedi.ingest import dataset_identity
 
     return dataset_identity(Path(root))
 
 
 @contextlib.contextmanager
 def generated_landing():
-    """No --landing: generate the sample with `python -m lakehouse generate` into a temp dir."""
-    from lakehouse.cli import main as cli_main
+    """No --landing: generate the default sample into a temp dir."""
+    from stedi.generator import generate
 
     with tempfile.TemporaryDirectory(prefix="stedi-aws-landing-") as tmp:
         out = Path(tmp) / "landing"
-        rc = cli_main(["generate", str(out)])
-        if rc != 0:
-            raise LakehouseError(
-                "could not generate the sample landing data; pass --landing DIR instead"
-            )
+        generate(out)
         yield out
 
 
 def landing_table_inputs(sql_dir: Path, bucket: str, database: str) -> list[dict]:
     """TableInputs of the *_landing tables from sql/*.sql, Location pointed at `bucket`."""
-    from lakehouse.crawler import table_input_from_ddl
+    from localglue.crawler import table_input_from_ddl
 
     inputs = []
     for path in sorted(Path(sql_dir).glob("*.sql")):

@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 # Order here is the order in `--help`.
 SUBCOMMANDS = ["demo", "generate", "ingest", "run", "job", "crawl", "sql", "aws"]

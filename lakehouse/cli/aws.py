@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 DEFAULT_DATABASE = "stedi"
 
@@ -249,7 +249,7 @@ def run_teardown(args) -> int:
     from lakehouse.aws.clients import aws_errors
     from lakehouse.aws.jobfile import JOB_ORDER, STUDIO_JOBS, order_jobs
     from lakehouse.aws.teardown import teardown
-    from lakehouse.pipeline import PROFILES
+    from stedi.pipeline import PROFILES
 
     bucket = _bucket(args.bucket)
     what = (

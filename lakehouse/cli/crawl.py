@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 
 def register(sub) -> None:
@@ -32,9 +32,9 @@ def crawl(
     path: str, lake, database: str | None = None, table: str | None = None
 ) -> tuple[str, dict]:
     """Build and upsert the table; returns (database, stored Table)."""
-    from lakehouse.catalog import Catalog
-    from lakehouse.crawler import crawl_json, table_input_from_ddl
-    from lakehouse.lake import S3_SCHEMES
+    from localglue.catalog import Catalog
+    from localglue.crawler import crawl_json, table_input_from_ddl
+    from localglue.lake import S3_SCHEMES
 
     if path.lower().endswith(".sql"):
         sql_file = Path(path)
@@ -62,8 +62,8 @@ def crawl(
 
 
 def run(args) -> int:
-    from lakehouse.catalog import table_columns, table_format, table_location
-    from lakehouse.lake import Lake
+    from localglue.catalog import table_columns, table_format, table_location
+    from localglue.lake import Lake
 
     database, stored = crawl(args.path, Lake(args.lake), args.database, args.table)
     print(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stedi.tables import PROFILES
+
 
 def register(sub) -> None:
     parser = sub.add_parser(
@@ -16,17 +18,16 @@ def register(sub) -> None:
     )
     parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
     parser.add_argument("--sample", default="sample", help="sample folder (default: ./sample)")
-    parser.add_argument("--profile", choices=("rubric", "strict"), default="rubric")
+    parser.add_argument("--profile", choices=PROFILES, default="rubric")
     parser.add_argument("--master", help="Spark master URL (default: local[2])")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from lakehouse import pipeline
-    from lakehouse.cli.run import run_and_report
-    from lakehouse.generator import generate
-    from lakehouse.ingest import ingest
-    from lakehouse.lake import Lake
+    from lakehouse.cli.run import print_counts, run_and_report, validate
+    from localglue.lake import Lake
+    from stedi.generator import generate
+    from stedi.ingest import ingest
 
     sample = Path(args.sample)
     if (sample / "manifest.json").is_file():
@@ -40,10 +41,6 @@ def run(args) -> int:
     for line in report.lines():
         print(f"  {line}")
     run_and_report(args.profile, lake, args.master)
-    rows, counts_ok = pipeline.counts_table(lake, args.profile)
-    print()
-    print(f"row counts ({args.profile} profile)")
-    print(pipeline.format_counts(rows))
-    print()
-    status = pipeline.validate(lake, args.profile)
+    counts_ok = print_counts(lake, args.profile)
+    status = validate(lake, args.profile)
     return status or (0 if counts_ok else 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    from lakehouse.generator import DEFAULT_CUSTOMERS, DEFAULT_SEED
+    from stedi.generator import DEFAULT_CUSTOMERS, DEFAULT_SEED
 
     parser = sub.add_parser(
         "generate",
@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from lakehouse.generator import generate
+    from stedi.generator import generate
 
     manifest = generate(args.out_dir, args.customers, args.seed, args.type_drift)
     counts = manifest["expected_counts"]

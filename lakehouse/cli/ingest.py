@@ -18,8 +18,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from lakehouse.ingest import ingest
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
+    from stedi.ingest import ingest
 
     lake = Lake(args.lake)
     report = ingest(args.src, lake)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lakehouse.errors import JobFailed, LakehouseError
+from localglue.errors import JobFailed, LakehouseError
 
 
 def register(sub) -> None:
@@ -34,11 +34,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from lakehouse import pipeline
-    from lakehouse.lake import Lake
-    from lakehouse.runner import run_jobs, with_job_name
-    from lakehouse.spark import get_spark
-    from lakehouse.transaction import recover
+    from localglue.lake import Lake
+    from localglue.runner import run_jobs, with_job_name
+    from localglue.spark import get_spark
+    from localglue.transaction import recover
+    from stedi import pipeline
 
     script = Path(args.script)
     if not script.is_file():

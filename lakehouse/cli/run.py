@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from stedi.tables import PROFILES
+
 
 def register(sub) -> None:
     parser = sub.add_parser(
@@ -13,7 +15,7 @@ def register(sub) -> None:
         "Spark session; stop at the first failure (exit 1); then run `python -m "
         "validation.run` on the lake unless --no-validate.",
     )
-    parser.add_argument("--profile", choices=("rubric", "strict"), default="rubric")
+    parser.add_argument("--profile", choices=PROFILES, default="rubric")
     parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
     parser.add_argument("--master", help="Spark master URL (default: local[2])")
     parser.add_argument("--no-validate", action="store_true", help="skip the validation report")
@@ -22,9 +24,9 @@ def register(sub) -> None:
 
 def run_and_report(profile: str, lake, master: str | None = None) -> None:
     """Run the jobs; raise JobFailed (exit 1) with the first failing job's error."""
-    from lakehouse import pipeline
-    from lakehouse.errors import JobFailed
-    from lakehouse.spark import get_spark
+    from localglue.errors import JobFailed
+    from localglue.spark import get_spark
+    from stedi import pipeline
 
     pipeline.plan(profile)  # a missing profile or job fails before the JVM starts
     pipeline.check_landing(lake)
@@ -38,14 +40,38 @@ def run_and_report(profile: str, lake, master: str | None = None) -> None:
         raise JobFailed(f"job {failed[0].name} failed: {failed[0].error}")
 
 
+def print_counts(lake, profile: str) -> bool:
+    """The expected-vs-actual counts table under its heading; whether every count matches."""
+    from stedi import pipeline
+
+    rows, counts_ok = pipeline.counts_table(lake, profile)
+    print()
+    print(f"row counts ({profile} profile)")
+    print(pipeline.format_counts(rows))
+    print()
+    return counts_ok
+
+
+def validate(lake, profile: str) -> int:
+    """`python -m validation.run` on this lake; its exit code (a missing validation fails)."""
+    from localglue.errors import LakehouseError
+
+    try:
+        from validation.run import main as validation_main
+    except ImportError as exc:
+        raise LakehouseError(
+            f"validation cannot run ({exc}); reinstall the project with `make venv`"
+        ) from exc
+
+    return int(validation_main(["--lake", str(lake.root), "--profile", profile]) or 0)
+
+
 def run(args) -> int:
-    from lakehouse import pipeline
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
 
     lake = Lake(args.lake)
     run_and_report(args.profile, lake, args.master)
-    rows, _ = pipeline.counts_table(lake, args.profile)
-    print(pipeline.format_counts(rows))
+    print_counts(lake, args.profile)
     if args.no_validate:
         return 0
-    return pipeline.validate(lake, args.profile)
+    return validate(lake, args.profile)

@@ -13,7 +13,7 @@ import decimal
 import json
 import sys
 
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 
 FORMATS = ("table", "csv", "json")
 
@@ -48,7 +48,7 @@ def _jsonable(value):
 def execute(query: str, lake_dir: str | None = None) -> tuple[list[str], list[tuple]]:
     import duckdb
 
-    from lakehouse.lake import Lake
+    from localglue.lake import Lake
     from validation.engines.local import connect_memory
 
     con = connect_memory(Lake(lake_dir))

@@ -18,6 +18,6 @@ def make_engine(name: str, lake, **options):
         from validation.engines.athena import AthenaEngine
 
         return AthenaEngine.from_options(**options)
-    from lakehouse.errors import LakehouseError
+    from localglue.errors import LakehouseError
 
     raise LakehouseError(f"unknown engine {name!r}; use --engine local or --engine athena")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
-from lakehouse.errors import LakehouseError
+from localglue.errors import LakehouseError
 from validation.engines.base import Engine
 
 

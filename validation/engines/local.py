@@ -1,6 +1,6 @@
 """The local engine: DuckDB views named as the Glue tables, over the lake's files.
 
-Every table is found THROUGH THE LOCAL CATALOG (lakehouse.catalog): its
+Every table is found THROUGH THE LOCAL CATALOG (localglue.catalog): its
 Location is mapped to disk by Lake.local_path and its format comes from
 table_format(). Views expose the catalog's (lower-case) column names, as
 Athena does:
@@ -26,11 +26,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from lakehouse.catalog import Catalog, table_columns, table_format
-from lakehouse.errors import LakehouseError
-from lakehouse.lake import Lake
+from localglue.catalog import Catalog, table_columns, table_format
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi.tables import DATABASE
 from validation.engines.base import Engine
-from validation.tables import DATABASE
 
 _SIMPLE_TYPES = {
     "string": "VARCHAR",

@@ -1,5 +1,0 @@
-"""Local AWS Glue runtime: `from awsglue import DynamicFrame` (via lakehouse.shim)."""
-
-from lakehouse.awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
-
-__all__ = ["DynamicFrame", "DynamicFrameCollection"]

@@ -1,0 +1,250 @@
+"""The local Glue Data Catalog: databases and tables as the Glue API's own JSON.
+
+Each table is stored as the `Table` that GetTable would return (a `TableInput`
+plus DatabaseName and timestamps), so the same documents go to AWS unchanged
+with `glue.create_table(DatabaseName=..., TableInput=table_input(doc))`.
+
+  <lake>/_catalog/<database>/_database.json   DatabaseInput (+ CreateTime)
+  <lake>/_catalog/<database>/<table>.json     Table
+
+Inside a running job, documents are staged in the job's transaction and written when the
+job commits (transaction.py); the job itself reads its own staged versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from localglue.errors import LakehouseError, TableNotFound
+from localglue.lake import Lake
+
+JSON_SERDES = ("org.openx.data.jsonserde.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe")
+PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+CSV_SERDES = (
+    "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+    "org.apache.hadoop.hive.serde2.OpenCSVSerde",
+)
+
+# StorageDescriptor pieces per format, as Glue crawlers and Glue sinks write them.
+STORAGE = {
+    "json": {
+        "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+        "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+        "SerdeInfo": {
+            "SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe",
+            "Parameters": {"paths": ""},
+        },
+    },
+    "parquet": {
+        "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+        "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+        "SerdeInfo": {
+            "SerializationLibrary": PARQUET_SERDE,
+            "Parameters": {"serialization.format": "1"},
+        },
+    },
+    "csv": {
+        "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+        "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+        "SerdeInfo": {
+            "SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+            "Parameters": {"field.delim": ","},
+        },
+    },
+}
+
+# Keys of a GetTable answer that are not part of TableInput.
+_NOT_INPUT = {
+    "DatabaseName",
+    "CreateTime",
+    "UpdateTime",
+    "CreatedBy",
+    "IsRegisteredWithLakeFormation",
+    "CatalogId",
+    "VersionId",
+    "IsMultiDialectView",
+}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    from localglue.transaction import write_document
+
+    write_document(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+def _read_json(path: Path) -> dict | None:
+    """The document at path (a running job's staged version first), None if there is none."""
+    from localglue.transaction import read_document
+
+    text = read_document(path)
+    return None if text is None else json.loads(text)
+
+
+def _staged_names(folder: Path) -> set[str]:
+    from localglue.transaction import active_for
+
+    txn = active_for(folder)
+    if txn is None:
+        return set()
+    return {Path(p).name for p in txn.documents if Path(p).parent == Path(os.path.abspath(folder))}
+
+
+def table_input(table: dict) -> dict:
+    """The TableInput part of a stored Table, ready for boto3 create_table/update_table."""
+    return {k: v for k, v in table.items() if k not in _NOT_INPUT}
+
+
+def table_format(table: dict) -> str:
+    """'json', 'parquet' or 'csv', from the classification or the SerDe."""
+    classification = (table.get("Parameters") or {}).get("classification", "").lower()
+    if classification in ("json", "parquet", "csv"):
+        return classification
+    sd = table.get("StorageDescriptor", {})
+    serde = sd.get("SerdeInfo", {}).get("SerializationLibrary", "")
+    if serde in JSON_SERDES:
+        return "json"
+    if serde == PARQUET_SERDE or "parquet" in sd.get("InputFormat", "").lower():
+        return "parquet"
+    if serde in CSV_SERDES:
+        return "csv"
+    raise LakehouseError(
+        f"table {table.get('DatabaseName')}.{table.get('Name')} has a storage format this "
+        f"runtime cannot read (SerDe {serde!r}); use JSON, Parquet or CSV"
+    )
+
+
+def table_location(table: dict) -> str:
+    return table.get("StorageDescriptor", {}).get("Location", "")
+
+
+def table_columns(table: dict) -> list[tuple[str, str]]:
+    """(name, hive type) for data columns then partition keys."""
+    cols = table.get("StorageDescriptor", {}).get("Columns", [])
+    parts = table.get("PartitionKeys", [])
+    return [(c["Name"], c["Type"]) for c in [*cols, *parts]]
+
+
+def make_table_input(
+    name: str,
+    location: str,
+    columns: list[tuple[str, str]],
+    fmt: str,
+    partition_keys: list[tuple[str, str]] = (),
+    parameters: dict | None = None,
+) -> dict:
+    """A TableInput in the shape Glue writes for an external table of this format."""
+    storage = json.loads(json.dumps(STORAGE[fmt]))
+    return {
+        "Name": name.lower(),
+        "TableType": "EXTERNAL_TABLE",
+        "Parameters": {"classification": fmt, **(parameters or {})},
+        "PartitionKeys": [{"Name": n.lower(), "Type": t} for n, t in partition_keys],
+        "StorageDescriptor": {
+            "Columns": [{"Name": n.lower(), "Type": t} for n, t in columns],
+            "Location": location,
+            "Compressed": False,
+            "NumberOfBuckets": -1,
+            "StoredAsSubDirectories": False,
+            **storage,
+        },
+    }
+
+
+class Catalog:
+    def __init__(self, lake: Lake | None = None):
+        self.lake = lake or Lake()
+        self.root = self.lake.catalog_dir
+
+    # -- databases -------------------------------------------------------------
+    def _db_dir(self, database: str) -> Path:
+        return self.root / database.lower()
+
+    def database_exists(self, database: str) -> bool:
+        return _read_json(self._db_dir(database) / "_database.json") is not None
+
+    def create_database(self, database_input: dict) -> dict:
+        doc = {**database_input, "Name": database_input["Name"].lower(), "CreateTime": _now()}
+        path = self._db_dir(doc["Name"]) / "_database.json"
+        existing = _read_json(path)
+        if existing is not None:
+            return existing
+        _write_json(path, doc)
+        return doc
+
+    def ensure_database(self, database: str) -> dict:
+        return self.create_database({"Name": database})
+
+    def get_database(self, database: str) -> dict:
+        doc = _read_json(self._db_dir(database) / "_database.json")
+        if doc is None:
+            raise LakehouseError(
+                f"database {database!r} is not in the local catalog at {self.root}; "
+                "register its tables from their DDL or crawl their files first"
+            )
+        return doc
+
+    def list_databases(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.parent.name for p in self.root.glob("*/_database.json"))
+
+    # -- tables ----------------------------------------------------------------
+    def _table_path(self, database: str, name: str) -> Path:
+        return self._db_dir(database) / f"{name.lower()}.json"
+
+    def table_exists(self, database: str, name: str) -> bool:
+        return _read_json(self._table_path(database, name)) is not None
+
+    def get_table(self, database: str, name: str) -> dict:
+        doc = _read_json(self._table_path(database, name))
+        if doc is None:
+            raise TableNotFound(
+                f"table {database}.{name} is not in the catalog at {self.root}; "
+                "register it from its CREATE EXTERNAL TABLE DDL, crawl its files, or run the "
+                "job that writes it first"
+            )
+        return doc
+
+    def list_tables(self, database: str) -> list[str]:
+        db = self._db_dir(database)
+        names = {p.name for p in db.glob("*.json")} if db.is_dir() else set()
+        names |= {n for n in _staged_names(db) if n.endswith(".json")}
+        return sorted(n[: -len(".json")] for n in names if n != "_database.json")
+
+    def create_table(self, database: str, table_input: dict) -> dict:
+        """CreateTable: fails if the table exists, as Glue's AlreadyExistsException."""
+        if self.table_exists(database, table_input["Name"]):
+            raise LakehouseError(f"table {database}.{table_input['Name']} already exists")
+        return self.upsert_table(database, table_input)
+
+    def update_table(self, database: str, table_input: dict) -> dict:
+        self.get_table(database, table_input["Name"])
+        return self.upsert_table(database, table_input)
+
+    def upsert_table(self, database: str, table_input: dict) -> dict:
+        self.ensure_database(database)
+        existing = _read_json(self._table_path(database, table_input["Name"]))
+        created = existing["CreateTime"] if existing else _now()
+        doc = {
+            **table_input,
+            "Name": table_input["Name"].lower(),
+            "DatabaseName": database.lower(),
+            "CreateTime": created,
+            "UpdateTime": _now(),
+        }
+        _write_json(self._table_path(database, doc["Name"]), doc)
+        return doc
+
+    def delete_table(self, database: str, name: str) -> None:
+        self._table_path(database, name).unlink(missing_ok=True)
+
+    def local_location(self, table: dict) -> str:
+        """The on-disk folder behind a table's s3:// Location."""
+        return self.lake.local_path(table_location(table))
