@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
+from stedi.tables import MACHINE_LEARNING_CURATED
 from tests import minilake
 from validation import explore
 from validation.engines.local import LocalEngine
@@ -21,8 +23,9 @@ NOTEBOOKS = REPO / "notebooks"
 KERNEL = "python3"
 
 
-def execute(path_or_nb, env: dict[str, str], monkeypatch, timeout: int = 240):
-    """Run a notebook with nbclient in the `python3` kernel; return the executed notebook."""
+def execute(path_or_nb, env: dict[str, str], monkeypatch, timeout: int = 240, cwd=NOTEBOOKS):
+    """Run a notebook with nbclient in the `python3` kernel, started in `cwd` (Jupyter's
+    default is the notebook's folder); return the executed notebook."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -30,7 +33,7 @@ def execute(path_or_nb, env: dict[str, str], monkeypatch, timeout: int = 240):
         monkeypatch.setenv(key, value)
     nb = path_or_nb if not isinstance(path_or_nb, Path) else nbformat.read(path_or_nb, as_version=4)
     client = NotebookClient(
-        nb, kernel_name=KERNEL, timeout=timeout, resources={"metadata": {"path": str(NOTEBOOKS)}}
+        nb, kernel_name=KERNEL, timeout=timeout, resources={"metadata": {"path": str(cwd)}}
     )
     client.execute()
     return nb
@@ -184,23 +187,57 @@ def test_report_notebook_shows_the_failures_of_a_lake_with_a_privacy_violation(
 
 
 @pytest.fixture(scope="module")
-def sample_lakes(tmp_path_factory, spark) -> dict[str, Lake]:
-    """Both profiles' lakes from the generated sample, built with the pipeline's own commands."""
-    base = tmp_path_factory.mktemp("nb")
-    return {
-        p: explore.build_sample_lake(base / f"lake-{p}", p, base / "sample")
-        for p in ("rubric", "strict")
-    }
+def after_make_run(tmp_path_factory) -> Path:
+    """A copy of this checkout after the README's `make run`, with the project's venv."""
+    import shutil
+    import subprocess
+
+    copy = tmp_path_factory.mktemp("checkout") / "repo"
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    for name in listed:
+        if (REPO / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, copy / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEDI_")}
+    env["PYTHONPATH"] = str(copy)
+    venv = Path(sys.executable).parent.parent
+    done = subprocess.run(
+        ["make", "-o", f"{venv}/.installed", "run", f"VENV={venv}"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return copy
 
 
 @pytest.mark.e2e
-def test_explore_notebook_runs_on_lakes_built_from_the_generated_sample(sample_lakes, monkeypatch):
-    env = {explore.LAKE_ENV[p]: str(lake.root) for p, lake in sample_lakes.items()}
-    nb = execute(NOTEBOOKS / "explore_lakehouse.ipynb", env, monkeypatch)
-    images = outputs(nb, "image/png")
+def test_both_notebooks_run_from_the_notebooks_folder_after_make_run(after_make_run, monkeypatch):
+    """Jupyter starts in notebooks/ with no variables set: the repository's lake/ and reports/."""
+    for name in ("STEDI_LAKE", "STEDI_LAKE_STRICT", "STEDI_REPORT", "PYTHONPATH"):
+        monkeypatch.delenv(name, raising=False)
+    notebooks = after_make_run / "notebooks"
+    monkeypatch.setenv("STEDI_NOTEBOOK_TMP", str(after_make_run.parent / "nb"))
+
+    report_nb = execute(notebooks / "validation_report.ipynb", {}, monkeypatch, cwd=notebooks)
+    text = "\n".join(outputs(report_nb, "stream") + outputs(report_nb, "text/plain"))
+    assert str(after_make_run / "reports" / "rubric" / "report.json") in text
+    assert "status   passed" in text
+
+    explore_nb = execute(notebooks / "explore_lakehouse.ipynb", {}, monkeypatch, cwd=notebooks)
+    text = "\n".join(outputs(explore_nb, "text/plain"))
+    assert str(after_make_run / "lake") in text  # the rubric lake is the one `make run` made
+    images = outputs(explore_nb, "image/png")
     assert len(images) == 4
     assert all(base64.b64decode(i)[:4] == b"\x89PNG" for i in images)
     # The join figure's numbers are the lake's: rubric pairs add up to the ML table.
-    with LocalEngine(sample_lakes["rubric"]) as engine:
+    with LocalEngine(Lake(after_make_run / "lake")) as engine:
         pairs = explore.rubric_pairs(engine)["rows"].sum()
-        assert pairs == engine.count("machine_learning_curated")
+        assert pairs == engine.count(MACHINE_LEARNING_CURATED.name)

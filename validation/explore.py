@@ -6,8 +6,11 @@ tables) and returns a pandas DataFrame ready to plot. Nothing here knows any
 expected number: the notebook shows what the lake holds.
 
 `lake_from_env` gives a notebook its lakes: $STEDI_LAKE (rubric) and
-$STEDI_LAKE_STRICT (strict) when set, otherwise it builds both from the
-generated sample with the pipeline's own commands (generate, ingest, run).
+$STEDI_LAKE_STRICT (strict) when set; else the repository's lake/ when its newest
+validation report (reports/<profile>/report.json) is of that profile, as `make run`
+leaves it; else a lake built from the generated sample (the repository's sample/ when
+`make run` made one) with the pipeline's own steps (generate, ingest, run). Paths are
+the repository's wherever Jupyter was started.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, TABLES
+from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, REPO, TABLES
 
 LAKE_ENV = {"rubric": "STEDI_LAKE", "strict": "STEDI_LAKE_STRICT"}
 
@@ -49,15 +52,32 @@ def build_sample_lake(root: Path, profile: str, sample: Path | None = None) -> L
 
 
 def lake_from_env(profile: str) -> Lake:
-    """The lake named by $STEDI_LAKE / $STEDI_LAKE_STRICT, or a freshly built sample lake."""
+    """The profile's lake: its env variable, the repository's validated lake, or a new one."""
     value = os.environ.get(LAKE_ENV[profile])
     if value:
         lake = Lake(value)
         if not lake.exists():
             raise LakehouseError(f"${LAKE_ENV[profile]} points at {value}, which does not exist")
         return lake
+    repo_lake = _validated_repo_lake(profile)
+    if repo_lake is not None:
+        return repo_lake
     base = Path(os.environ.get("STEDI_NOTEBOOK_TMP") or tempfile.mkdtemp(prefix="stedi-nb-"))
-    return build_sample_lake(base / f"lake-{profile}", profile, base / "sample")
+    sample = REPO / "sample" if (REPO / "sample" / "manifest.json").is_file() else None
+    return build_sample_lake(base / f"lake-{profile}", profile, sample or base / "sample")
+
+
+def _validated_repo_lake(profile: str) -> Lake | None:
+    """REPO/lake if `python -m validation.run` last validated it under this profile."""
+    import json
+
+    report = REPO / "reports" / profile / "report.json"
+    lake = Lake(REPO / "lake")
+    if not (report.is_file() and lake.exists()):
+        return None
+    recorded = json.loads(report.read_text())
+    same_lake = Path(recorded.get("lake") or "").resolve() == lake.root
+    return lake if same_lake and recorded.get("profile") == profile else None
 
 
 # -- funnel -------------------------------------------------------------------------------
