@@ -203,6 +203,16 @@ class _Evaluator:
         return None
 
 
+def _chain_source(call: ast.Call) -> ast.Call:
+    """The source call at the root of a method chain (`...from_catalog(...).toDF()`), else call."""
+    inner = call.func.value if isinstance(call.func, ast.Attribute) else None
+    while isinstance(inner, ast.Call):
+        if _suffix_match(dotted(inner.func), SOURCE_CALLS):
+            return inner
+        inner = inner.func.value if isinstance(inner.func, ast.Attribute) else None
+    return call
+
+
 def _returns_its_collection(func: ast.FunctionDef) -> bool:
     """Custom code that only has side effects (purging S3, say) and returns its input."""
     returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
@@ -303,6 +313,7 @@ class _Reader:
             if inputs:  # x = y (or y[...]): the same frame under another name
                 self._add(Node(var, "Alias", line, self._label(line, var), inputs))
             return
+        value = _chain_source(value)  # from_catalog(...).toDF(): the source is the frame
         callee = dotted(value.func)
         head = callee.split(".")[-1]
         if callee in BOILERPLATE or head in BOILERPLATE or callee.endswith("spark_session"):

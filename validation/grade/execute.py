@@ -44,11 +44,15 @@ class JobRun:
 
 
 def script_line(traceback_text: str | None, script: Path) -> int | None:
-    """The last line of the script itself in a traceback (the statement that failed)."""
+    """The script's own failing line in a traceback: the deepest frame in the script, except
+    inside Glue Studio's sparkSqlQuery helper, where the SQL node's statement is meant."""
     if not traceback_text:
         return None
-    found = re.findall(r'File "([^"]+)", line (\d+)', traceback_text)
-    lines = [int(n) for f, n in found if Path(f).resolve() == script.resolve()]
+    found = re.findall(r'File "([^"]+)", line (\d+), in (\S+)', traceback_text)
+    lines = [
+        int(n) for f, n, func in found
+        if Path(f).resolve() == script.resolve() and func != "sparkSqlQuery"
+    ]  # fmt: skip
     return lines[-1] if lines else None
 
 

@@ -53,7 +53,11 @@ class JobPlan:
 
     @property
     def buckets(self) -> list[str]:
-        found = [names.bucket(a.location) for a in self.writes + self.reads if a.location]
+        """The buckets the script names, most used first."""
+        script = self.script
+        paths = [p for s in script.sources for p in s.paths] if script else []
+        paths += [k.path for k in script.sinks if k.path] if script else []
+        found = [names.bucket(p) for p in paths if p.startswith("s3")]
         return [b for b, _ in Counter(found).most_common()]
 
 

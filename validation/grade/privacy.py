@@ -1,9 +1,10 @@
 """The privacy promise, checked on the learner's own outputs with DuckDB.
 
-Consent comes from the customer landing files the grade laid: a customer consents when a
-record of their email carries a shareWithResearchAsOfDate (not null, not 0). Checks:
-- rows of non-consenting customers in any trusted or curated table (by email, user, or a
-  serial number only non-consenting customers own): FAILS the grade;
+Consent comes from the customer landing files the grade laid, by the rule validation's
+suites use (expectations/): a customer consents when a landing record of their email carries
+a shareWithResearchAsOfDate that is not null. Checks:
+- rows of non-consenting customers in any trusted or curated table (an email or user that
+  no consenting record has, or a serial number that no consenting record has): FAILS the grade;
 - accelerometer readings taken before the customer's consent: shown (the rubric keeps them);
 - cross-customer pairs in machine_learning_curated (a reading joined to another customer's
   step trainer): shown;
@@ -37,21 +38,16 @@ def _consent_tables(con, customer_files: list[str]) -> None:
     when = f"TRY_CAST({_q(consent)} AS DOUBLE)" if consent else "CAST(NULL AS DOUBLE)"
     serial_sql = f"CAST({_q(serial)} AS VARCHAR)" if serial else "CAST(NULL AS VARCHAR)"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE g_customers AS SELECT lower(CAST({email} AS VARCHAR)) "
-        f"AS email, {serial_sql} AS serial, CASE WHEN {when} <> 0 THEN {when} END AS consent "
-        f"FROM {rel}"
+        f"CREATE OR REPLACE TEMP TABLE g_customers AS SELECT CAST({email} AS VARCHAR) "
+        f"AS email, {serial_sql} AS serial, {when} AS consent FROM {rel}"
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE g_consent AS SELECT email, min(consent) AS consent "
         "FROM g_customers WHERE consent IS NOT NULL GROUP BY email"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE g_refused AS SELECT DISTINCT email FROM g_customers "
-        "WHERE email NOT IN (SELECT email FROM g_consent)"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE g_refused_serials AS SELECT serial FROM g_customers "
-        "GROUP BY serial HAVING bool_and(email IN (SELECT email FROM g_refused))"
+        "CREATE OR REPLACE TEMP TABLE g_consent_serials AS SELECT DISTINCT serial "
+        "FROM g_customers WHERE consent IS NOT NULL"
     )
 
 
@@ -68,9 +64,9 @@ def non_consenting_rows(con, entry: FoundTable, rows: bool) -> dict:
     cols = _columns(con, rel)
     tests = []
     for key, sql in (
-        ("email", "lower(CAST({c} AS VARCHAR)) IN (SELECT email FROM g_refused)"),
-        ("user", "lower(CAST({c} AS VARCHAR)) IN (SELECT email FROM g_refused)"),
-        ("serialnumber", "CAST({c} AS VARCHAR) IN (SELECT serial FROM g_refused_serials)"),
+        ("email", "CAST({c} AS VARCHAR) NOT IN (SELECT email FROM g_consent)"),
+        ("user", "CAST({c} AS VARCHAR) NOT IN (SELECT email FROM g_consent)"),
+        ("serialnumber", "CAST({c} AS VARCHAR) NOT IN (SELECT serial FROM g_consent_serials)"),
     ):
         if key in cols:
             tests.append((cols[key], sql.format(c=_q(cols[key]))))
@@ -92,8 +88,8 @@ def readings_before_consent(con, entry: FoundTable | None) -> dict:
     if "user" not in cols or "timestamp" not in cols:
         return {"rows": None, "note": "needs user and timestamp columns"}
     n = con.execute(
-        f"SELECT count(*) FROM {rel} t JOIN g_consent c ON lower(CAST(t.{_q(cols['user'])} "
-        f"AS VARCHAR)) = c.email WHERE TRY_CAST(t.{_q(cols['timestamp'])} AS DOUBLE) < c.consent"
+        f"SELECT count(*) FROM {rel} t JOIN g_consent c ON CAST(t.{_q(cols['user'])} "
+        f"AS VARCHAR) = c.email WHERE TRY_CAST(t.{_q(cols['timestamp'])} AS DOUBLE) < c.consent"
     ).fetchone()[0]
     return {"rows": int(n)}
 
@@ -107,7 +103,7 @@ def cross_customer_pairs(con, entry: FoundTable | None) -> dict:
         return {"rows": None, "note": "needs user and serialnumber columns to tell"}
     n = con.execute(
         f"SELECT count(*) FROM {rel} t WHERE NOT EXISTS (SELECT 1 FROM g_customers c WHERE "
-        f"c.email = lower(CAST(t.{_q(cols['user'])} AS VARCHAR)) AND c.serial = "
+        f"c.email = CAST(t.{_q(cols['user'])} AS VARCHAR) AND c.serial = "
         f"CAST(t.{_q(cols['serialnumber'])} AS VARCHAR))"
     ).fetchone()[0]
     return {"rows": int(n)}
