@@ -49,7 +49,7 @@ EXPECTED = {
         "jobs": ["SUCCEEDED", "FAILED", "SKIPPED"],
         "tables": {"customer_trusted": "differs", "customer_curated": "missing"},
         "privacy": "failed",
-        "error_line": 40,
+        "error_line": 34,  # the SQL node statement (sparkSqlQuery call)
     },
 }
 
