@@ -274,9 +274,9 @@ class _Reader:
     def _inputs(self, expr: ast.AST, exclude: str | None = None) -> list[str]:
         found = []
         for sub in ast.walk(expr):
-            if isinstance(sub, ast.Name) and sub.id in self.nodes and sub.id != exclude:
-                if sub.id not in found:
-                    found.append(sub.id)
+            known = isinstance(sub, ast.Name) and sub.id in self.nodes and sub.id != exclude
+            if known and sub.id not in found:
+                found.append(sub.id)
         return found
 
     def _kwargs(self, call: ast.Call) -> dict:
@@ -461,7 +461,9 @@ class _Reader:
             return
         if method in ("purge_s3_path", "purge_table"):
             args = [self.eval.value(a) for a in call.args]
-            self.purges.append((args[0] if args else None, args[1] if len(args) > 1 else None, line))
+            self.purges.append(
+                (args[0] if args else None, args[1] if len(args) > 1 else None, line)
+            )
             return
         sink = self.sinks.get(owner)
         if sink is not None:

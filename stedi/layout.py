@@ -24,9 +24,7 @@ def check(template: str) -> str:
     try:
         template.format(source="customer")
     except (KeyError, IndexError, ValueError) as exc:
-        raise LakehouseError(
-            f"--layout {template!r} may hold only {{source}} ({exc!r})"
-        ) from exc
+        raise LakehouseError(f"--layout {template!r} may hold only {{source}} ({exc!r})") from exc
     return template if template.endswith("/") else template + "/"
 
 

@@ -69,10 +69,16 @@ def test_the_job_order_follows_what_each_job_reads_not_the_file_names():
 def test_catalog_tables_nobody_defines_are_crawled_from_the_location_matched_by_name():
     plan = plan_of(PROJECTS / "handwritten_no_ddl")
     trainer = plan.tables["trainer_landing"]
-    assert (trainer.how, trainer.location) == ("crawled", "s3://p3-stedi-bucket/step_trainer/landing/")
+    assert (trainer.how, trainer.location) == (
+        "crawled",
+        "s3://p3-stedi-bucket/step_trainer/landing/",
+    )
     assert plan.tables["customer_trusted"].location == "s3://p3-stedi-bucket/customer/trusted/"
     created = plan.tables["machine_learning_curated"]
-    assert (created.how, created.location) == ("created", "s3://p3-stedi-bucket/machine_learning_curated/")
+    assert (created.how, created.location) == (
+        "created",
+        "s3://p3-stedi-bucket/machine_learning_curated/",
+    )
 
 
 def test_landing_locations_are_read_by_no_job_and_named_after_their_source():

@@ -35,8 +35,10 @@ EXPECTED = {
         "exit": 0,
         "tables": ALL_OK,
         "formats": {"customer_curated": "parquet", "accelerometer_trusted": "json"},
-        "catalog": {"stedidb.trainer_landing": "crawled",
-                    "stedidb.machine_learning_curated": CREATED},  # fmt: skip
+        "catalog": {
+            "stedidb.trainer_landing": "crawled",
+            "stedidb.machine_learning_curated": CREATED,
+        },  # fmt: skip
     },
     "partial_ddl_two_buckets": {
         "exit": 0,
@@ -65,8 +67,18 @@ def sample(tmp_path_factory) -> Path:
 
 def grade_cli(project: Path, sample: Path, tmp_path: Path, *extra: str, capsys=None):
     code = cli_main(
-        ["grade", str(project), "--data", str(sample), "--lake", str(tmp_path / "lake"),
-         "--report-dir", str(tmp_path / "report"), "--json", *extra]  # fmt: skip
+        [
+            "grade",
+            str(project),
+            "--data",
+            str(sample),
+            "--lake",
+            str(tmp_path / "lake"),
+            "--report-dir",
+            str(tmp_path / "report"),
+            "--json",
+            *extra,
+        ]  # fmt: skip
     )
     return code, json.loads((tmp_path / "report" / "report.json").read_text())
 

@@ -28,7 +28,9 @@ def test_node_names_come_from_the_script_generated_for_node_comments():
     assert [n.label for n in script.nodes.values()] == ["Customer Landing", "Privacy Filter"]
     assert script.edges() == [("a_node1", "b_node2")]
     [query] = script.queries
-    assert query.sql == "select * from c where x is not null" and query.mapping == [("c", "a_node1")]
+    assert query.sql == "select * from c where x is not null" and query.mapping == [
+        ("c", "a_node1")
+    ]
 
 
 def test_s3_and_catalog_sources_with_their_options():

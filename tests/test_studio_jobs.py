@@ -131,7 +131,12 @@ class ScriptGraph:
             }
         if node.kind == "SqlQuery":
             [query] = [q for q in script.queries if q.var == node.var]
-            return {**base, "aliases": query.mapping, "query": query.sql, "ctx": kw["transformation_ctx"]}
+            return {
+                **base,
+                "aliases": query.mapping,
+                "query": query.sql,
+                "ctx": kw["transformation_ctx"],
+            }
         if node.kind == "CustomCode":
             return {**base, "class": node.call, "keys": kw["collection_keys"]}
         if node.kind == "SelectFromCollection":
@@ -282,9 +287,9 @@ def test_job_writes_its_contract_table_and_purges_exactly_that_folder_first(scri
     assert purge_node["kind"] == "CustomCode"
     func = graph.functions[purge_node["class"]]
     purges = [p for p in graph.script.purges if func.lineno <= p[2] <= func.end_lineno]
-    assert [(path, options) for path, options, _ in purges] == [
-        (path, {"retentionPeriod": 0})
-    ], "purge exactly the target folder, with retention 0 (the default 168 h keeps new files)"
+    assert [(path, options) for path, options, _ in purges] == [(path, {"retentionPeriod": 0})], (
+        "purge exactly the target folder, with retention 0 (the default 168 h keeps new files)"
+    )
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=_id)

@@ -53,7 +53,9 @@ def run(args) -> int:
     if not result.ok:
         if result.traceback:
             print(result.traceback, file=sys.stderr, end="")
-        raise JobFailed(f"job {result.name} failed: {result.error}{missing_table_hint(result.error)}")
+        raise JobFailed(
+            f"job {result.name} failed: {result.error}{missing_table_hint(result.error)}"
+        )
     return 0
 
 

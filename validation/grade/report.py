@@ -28,9 +28,7 @@ def table_status(rows, expected, strict) -> str:
 def matched_profile(tables: dict) -> str | None:
     for profile, key in (("rubric", "expected"), ("strict", "expected_strict")):
         wanted = [t[key] for t in tables.values()]
-        if all(w is not None for w in wanted) and all(
-            t["rows"] == t[key] for t in tables.values()
-        ):
+        if all(w is not None for w in wanted) and all(t["rows"] == t[key] for t in tables.values()):
             return profile
     return None
 
@@ -121,7 +119,9 @@ def markdown(report: dict) -> str:
            "## Jobs", "", "| script | status | seconds | error |", "|---|---|---|---|"]  # fmt: skip
     for j in report["jobs"]:
         err = (f"line {j['line']}: " if j.get("line") else "") + (j["error"] or "")
-        out.append(f"| `{j['script']}` | {j['status']} | {j['seconds']} | {err.replace('|', '/')} |")
+        out.append(
+            f"| `{j['script']}` | {j['status']} | {j['seconds']} | {err.replace('|', '/')} |"
+        )
     out += ["", "## Tables", "", "| table | rows | rubric | strict | status | location | by |",
             "|---|---|---|---|---|---|---|"]  # fmt: skip
     for name, t in report["tables"].items():
