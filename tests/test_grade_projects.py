@@ -144,3 +144,20 @@ def test_a_grade_refuses_a_lake_it_did_not_make(sample, tmp_path, capsys):
                      "--lake", str(tmp_path / "lake")])  # fmt: skip
     assert code == 2 and "not empty" in capsys.readouterr().err
     assert (tmp_path / "lake" / "mine.txt").is_file()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("profile", ["rubric", "strict"])
+def test_grading_the_projects_own_jobs_on_the_shared_data_gives_the_readme_counts(
+    profile, shared_data, tmp_path, spark, capsys
+):
+    import shutil
+
+    from stedi.expected import COUNTS_FILE
+
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "studio_jobs" / profile, project / profile)
+    code, report = grade_cli(project, shared_data, tmp_path)
+    readme_counts = json.loads(COUNTS_FILE.read_text())["stedi-udacity"][profile]
+    assert {t: v["rows"] for t, v in report["tables"].items()} == readme_counts
+    assert report["counts_match"] == profile and code == 0
