@@ -5,7 +5,8 @@ Glue Studio scripts are plain Python: each SQL Query node is a module-level stri
 frame})`, sources are `create_dynamic_frame.from_options(paths=[s3://...])` or
 `.from_catalog(table_name=...)`, and the sink names its catalog table in `setCatalogInfo`.
 `read_job` follows the frame that reaches `writeFrame` back through custom-code and
-SelectFromCollection nodes to the SQL and its inputs, without running the script.
+SelectFromCollection nodes to the SQL and its inputs, without running the script, using the
+one static script reader (localglue/scripts.py).
 
 Two executors run the jobs of a profile, in order, over in-memory landing tables:
 - `run_duckdb` transpiles each query Spark -> DuckDB with sqlglot (milliseconds per job:
@@ -17,12 +18,12 @@ Unsupported node kinds raise UnsupportedJob naming the node, rather than guessin
 
 from __future__ import annotations
 
-import ast
 import functools
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from localglue.scripts import Script, read_script
 from stedi.tables import JOBS, LANDING_TABLES, STUDIO_JOBS, TABLES, landing_columns
 
 JOB_ORDER = JOBS  # dependency order: each job reads what the ones before it wrote
@@ -71,96 +72,38 @@ def _table_for_path(uri: str) -> str:
     return next(t.name for t in TABLES if t.folder == folder)
 
 
-def _kw(call: ast.Call) -> dict[str, ast.AST]:
-    return {k.arg: k.value for k in call.keywords if k.arg}
-
-
-def _callee(call: ast.Call) -> str:
-    func = call.func
-    names = []
-    while isinstance(func, ast.Attribute):
-        names.append(func.attr)
-        func = func.value
-    if isinstance(func, ast.Name):
-        names.append(func.id)
-    return ".".join(reversed(names))
-
-
-class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.tree = ast.parse(path.read_text(), filename=str(path))
-        self.values: dict[str, ast.AST] = {}
-        self.functions: dict[str, ast.FunctionDef] = {}
-        self.target: str | None = None
-        self.written: ast.AST | None = None
-        for node in self.tree.body:
-            if isinstance(node, ast.FunctionDef):
-                self.functions[node.name] = node
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-                if isinstance(node.targets[0], ast.Name):
-                    self.values[node.targets[0].id] = node.value
-            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-                call = node.value
-                name = _callee(call)
-                if name.endswith(".setCatalogInfo"):
-                    self.target = ast.literal_eval(_kw(call)["catalogTableName"])
-                elif name.endswith(".writeFrame"):
-                    self.written = call.args[0]
-                elif name.endswith("write_dynamic_frame.from_options"):
-                    kw = _kw(call)
-                    self.written = kw["frame"]
-                    self.target = _table_for_path(
-                        ast.literal_eval(kw["connection_options"])["path"]
-                    )
-
-    def frame(self, expr: ast.AST):
-        if isinstance(expr, ast.Name):
-            if expr.id not in self.values:
-                raise UnsupportedJob(f"{self.path.name}: {expr.id} is not assigned at module level")
-            return self.frame(self.values[expr.id])
-        if isinstance(expr, ast.Dict) and len(expr.values) == 1:
-            return self.frame(expr.values[0])  # a one-frame DynamicFrameCollection
-        if not isinstance(expr, ast.Call):
-            raise UnsupportedJob(f"{self.path.name}: cannot follow {ast.unparse(expr)[:60]}")
-        name, kw = _callee(expr), _kw(expr)
-        if name.endswith("create_dynamic_frame.from_options"):
-            paths = ast.literal_eval(kw["connection_options"])["paths"]
-            return Source(_table_for_path(paths[0]))
-        if name.endswith("create_dynamic_frame.from_catalog"):
-            return Source(ast.literal_eval(kw["table_name"]))
-        if name == "sparkSqlQuery":
-            query = kw["query"]
-            text = self.values[query.id] if isinstance(query, ast.Name) else query
-            mapping = tuple(
-                (ast.literal_eval(k), self.frame(v))
-                for k, v in zip(kw["mapping"].keys, kw["mapping"].values, strict=True)
-            )
-            return Query(ast.literal_eval(text), mapping)
-        if name == "SelectFromCollection.apply":
-            return self.frame(kw["dfc"])
-        if name == "DynamicFrameCollection":
-            return self.frame(expr.args[0])
-        if name in self.functions and self._passes_collection_through(self.functions[name]):
-            return self.frame(expr.args[1])
-        raise UnsupportedJob(f"{self.path.name}: node {name} is not modelled")
-
-    @staticmethod
-    def _passes_collection_through(func: ast.FunctionDef) -> bool:
-        """Custom code that only has side effects (e.g. purging S3) and returns its input."""
-        returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
-        param = func.args.args[1].arg if len(func.args.args) > 1 else None
-        return bool(returns) and all(
-            isinstance(r.value, ast.Name) and r.value.id == param for r in returns
-        )
+def _frame(script: Script, var: str, name: str):
+    """The Source or Query that node `var` computes, following the data flow backwards."""
+    node = script.nodes.get(var)
+    if node is None:
+        raise UnsupportedJob(f"{name}: {var} is not a node of the script")
+    if node.kind == "S3Source":
+        [source] = [s for s in script.sources if s.var == var]
+        return Source(_table_for_path(source.paths[0]))
+    if node.kind == "CatalogSource":
+        [source] = [s for s in script.sources if s.var == var]
+        return Source(source.table)
+    if node.kind == "SqlQuery":
+        [query] = [q for q in script.queries if q.var == var]
+        return Query(query.sql, tuple((a, _frame(script, v, name)) for a, v in query.mapping))
+    passes = node.kind == "CustomCode" and node.options.get("passes_through")
+    if node.kind in ("SelectFromCollection", "DynamicFrameCollection", "Alias") or passes:
+        [inner] = node.inputs
+        return _frame(script, inner, name)
+    raise UnsupportedJob(f"{name}: node {node.call or node.kind} is not modelled")
 
 
 def read_job(path: str | Path) -> Job:
     path = Path(path)
-    reader = _Reader(path)
-    if reader.target is None or reader.written is None:
+    script = read_script(path)
+    sinks = [s for s in script.sinks if s.input]
+    if len(sinks) != 1:
         raise UnsupportedJob(f"{path.name}: no catalog sink found")
-    return Job(path.stem, reader.target, reader.frame(reader.written))
+    [sink] = sinks
+    target = sink.table or (_table_for_path(sink.path) if sink.path else None)
+    if target is None:
+        raise UnsupportedJob(f"{path.name}: no catalog sink found")
+    return Job(path.stem, target, _frame(script, sink.input, path.name))
 
 
 def read_profile(profile: str, root: Path = STUDIO_JOBS) -> list[Job]:

@@ -65,7 +65,12 @@ class IngestReport:
         return out
 
 
-def landing_uri(source: str) -> str:
+def landing_uri(source: str, layout: str | None = None) -> str:
+    """s3://stedi-lake-house/<source>/landing/, or the learner's --layout template."""
+    if layout:
+        from stedi.layout import landing_location
+
+        return landing_location(layout, source)
     return f"s3://{DEFAULT_BUCKET}/{source}/landing/"
 
 
@@ -91,7 +96,9 @@ def source_files(src: Path) -> dict[str, list[Path]]:
     return found
 
 
-def register_landing_tables(lake: Lake, sql_dir: Path = SQL_DIR) -> list[str]:
+def register_landing_tables(
+    lake: Lake, sql_dir: Path = SQL_DIR, layout: str | None = None, database: str | None = None
+) -> list[str]:
     """Create/refresh the three landing tables from the committed DDL (what Athena would run)."""
     from localglue.catalog import Catalog
     from localglue.crawler import table_input_from_ddl
@@ -102,7 +109,10 @@ def register_landing_tables(lake: Lake, sql_dir: Path = SQL_DIR) -> list[str]:
         ddl = sql_dir / f"{source}_landing.sql"
         if not ddl.is_file():
             raise LakehouseError(f"DDL {ddl} is missing; restore it from the repository")
-        database, table_input = table_input_from_ddl(ddl.read_text())
+        ddl_database, table_input = table_input_from_ddl(ddl.read_text())
+        database = database or ddl_database
+        if layout:
+            table_input["StorageDescriptor"]["Location"] = landing_uri(source, layout)
         catalog.ensure_database(database)
         catalog.upsert_table(database, table_input)
         names.append(f"{database}.{table_input['Name']}")
@@ -125,27 +135,35 @@ def dataset_identity(src: Path) -> dict:
     }
 
 
-def ingest(src: str | os.PathLike, lake: Lake) -> IngestReport:
+def ingest(
+    src: str | os.PathLike, lake: Lake, layout: str | None = None, database: str | None = None
+) -> IngestReport:
     """Land SRC's accepted lines in the lake, quarantine the rest, register the landing
     tables, record SRC and the landing ledger."""
     from localglue.lock import lake_lock
     from localglue.transaction import recover
 
     src = Path(src).expanduser().resolve()
+    if layout:
+        from stedi.layout import check
+
+        layout = check(layout)
     source_files(src)  # the folder layout, one clear error each
     # Read-only, before the lock: an unusable source stops here with the lake untouched.
     scans = {s: landing.scan_source(src / s / "landing", s) for s in SOURCES}
     with lake_lock(lake, command=f"ingest {src}"):
         recover(lake)  # a crashed job's staging must not outlive the data it was made from
-        return _ingest(src, scans, lake)
+        return _ingest(src, scans, lake, layout, database)
 
 
-def _ingest(src: Path, scans: dict[str, landing.SourceScan], lake: Lake) -> IngestReport:
+def _ingest(
+    src: Path, scans: dict[str, landing.SourceScan], lake: Lake, layout=None, database=None
+) -> IngestReport:
     identity = dataset_identity(src)
     report = IngestReport(dataset=identity, previous=read_dataset(lake))
     ledger.start(lake, identity)
     for source, scan in scans.items():
-        dest_dir = Path(lake.local_path(landing_uri(source)))
+        dest_dir = Path(lake.local_path(landing_uri(source, layout)))
         written = {p.name for p in landing.write_accepted(scan, dest_dir)}
         for f in scan.files:
             bucket = report.copied if f.file in written else report.skipped
@@ -160,7 +178,7 @@ def _ingest(src: Path, scans: dict[str, landing.SourceScan], lake: Lake) -> Inge
         ledger_reasons = ledger.record_reasons(scan)
         if ledger_reasons:
             report.quarantined[source] = ledger_reasons
-    report.tables = register_landing_tables(lake)
+    report.tables = register_landing_tables(lake, layout=layout, database=database)
     tmp = lake.root / f".{DATASET_FILE}.tmp"
     tmp.write_text(json.dumps(identity, indent=2) + "\n")
     os.replace(tmp, lake.root / DATASET_FILE)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data" / "stedi-udacity"
+SHARED_DATA = Path(
+    os.environ.get("STEDI_SHARED_DATA") or REPO.parent / "shared" / "data" / "stedi-udacity"
+)
 
 # Small, quiet, deterministic: set before the JVM starts.
 os.environ.setdefault("STEDI_SHUFFLE_PARTITIONS", "2")

@@ -16,7 +16,6 @@ landing is split over several files and reordered *before* acceptance, so the in
 
 from __future__ import annotations
 
-import ast
 import json
 import sys
 import warnings
@@ -30,6 +29,7 @@ from hypothesis import strategies as st
 from strategies import Landing, landings
 
 from localglue.errors import LakehouseError
+from localglue.scripts import read_script
 from stedi import landing as landing_rules
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,43 +85,23 @@ class JobWrite:
         return f"{self.profile}/{self.name}"
 
 
-def _literal_call(call: ast.Call) -> tuple[tuple, dict]:
-    args = tuple(ast.literal_eval(a) for a in call.args)
-    return args, {k.arg: ast.literal_eval(k.value) for k in call.keywords}
-
-
 def read_job_write(profile: str, job: str) -> JobWrite:
-    script = jobsql.STUDIO_JOBS / profile / f"{job}.py"
-    tree = ast.parse(script.read_text())
-    purges, sinks, calls = [], {}, {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        method, owner = node.func.attr, node.func.value
-        if method == "purge_s3_path":
-            purges.append(_literal_call(node)[0])
-        elif method in ("setCatalogInfo", "setFormat", "writeFrame"):
-            calls.setdefault(method, []).append((getattr(owner, "id", None), node))
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Call)
-            and getattr(node.value.func, "attr", None) == "getSink"
-        ):
-            sinks[node.targets[0].id] = _literal_call(node.value)[1]
-    assert len(purges) == 1 and len(sinks) == 1, f"{script}: one purge and one sink expected"
-    (sink_name, sink), purge = next(iter(sinks.items())), purges[0]
-
-    def on_sink(method) -> ast.Call:
-        found = [c for owner, c in calls.get(method, []) if owner == sink_name]
-        assert len(found) == 1, f"{script}: {sink_name}.{method} expected once"
-        return found[0]
-
-    catalog = _literal_call(on_sink("setCatalogInfo"))[1]
-    fmt, fmt_options = _literal_call(on_sink("setFormat"))
-    on_sink("writeFrame")
+    path = jobsql.STUDIO_JOBS / profile / f"{job}.py"
+    script = read_script(path)
+    assert len(script.purges) == 1 and len(script.sinks) == 1, f"{path}: one purge, one sink"
+    [(purge_path, purge_options, _)] = script.purges
+    [sink] = script.sinks
+    assert sink.input, f"{path}: {sink.var}.writeFrame expected"
+    catalog = {"catalogDatabase": sink.database, "catalogTableName": sink.table}
     return JobWrite(
-        profile, job, catalog["catalogTableName"], purge, sink, catalog, fmt, fmt_options
+        profile,
+        job,
+        sink.table,
+        (purge_path, purge_options),
+        dict(script.nodes[sink.var].options),
+        catalog,
+        (sink.format,),
+        sink.format_options,
     )
 
 

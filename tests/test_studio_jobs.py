@@ -10,7 +10,6 @@ checked against botocore's Glue service model (CodeGenConfigurationNode shapes).
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -18,6 +17,8 @@ from pathlib import Path
 import pytest
 import sqlglot
 from sqlglot import expressions as exp
+
+from localglue.scripts import read_script
 
 REPO = Path(__file__).resolve().parents[1]
 JOBS_DIR = REPO / "studio_jobs"
@@ -86,157 +87,70 @@ job.init(args['JOB_NAME'], args)
 """
 
 
-# Job set-up calls every Glue Studio script makes (checked verbatim by the layout test).
-BOILERPLATE_CALLS = {"getResolvedOptions", "SparkContext", "GlueContext", "Job"}
-
-
 def _id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
 
 
-# -- the script as a graph -----------------------------------------------------------------
+# -- the script as a graph (read by localglue.scripts, the one static reader) ------------------
 
-
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    if isinstance(node, ast.Call):
-        return _dotted(node.func) + "()"
-    return "?"
-
-
-def _kwargs(call: ast.Call) -> dict[str, ast.AST]:
-    return {k.arg: k.value for k in call.keywords}
-
-
-def _lit(node: ast.AST):
-    return ast.literal_eval(node)
+KINDS = {"SqlQuery": "SparkSQL"}  # the reader's node kinds, as the DAG names them
 
 
 class ScriptGraph:
     """Nodes keyed by variable name: {"kind", "inputs": [var], ...params}."""
 
     def __init__(self, path: Path):
-        self.source = path.read_text()
-        self.tree = ast.parse(self.source)
-        self.strings: dict[str, str] = {}
-        self.functions: dict[str, ast.FunctionDef] = {}
+        script = read_script(path)
+        self.script = script
+        self.strings = script.strings
+        self.functions = script.functions
+        self.commits = script.commits
         self.nodes: dict[str, dict] = {}
-        self.dq: dict[str, dict] = {}
-        self.commits = 0
-        for stmt in self.tree.body:
-            self._statement(stmt)
+        self.dq = {
+            frame: {"ruleset": kw["ruleset_var"], "publishing_options": kw["publishing_options"]}
+            for frame, kw in script.data_quality.items()
+        }
+        for var, node in script.nodes.items():
+            self.nodes[var] = self._node(script, node)
 
     def function_source(self, name: str) -> str:
-        return ast.get_source_segment(self.source, self.functions[name])
+        return self.script.function_source(name)
 
-    def _statement(self, stmt: ast.stmt) -> None:
-        if isinstance(stmt, ast.FunctionDef):
-            self.functions[stmt.name] = stmt
-        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target = stmt.targets[0]
-            if isinstance(target, ast.Name):
-                self._assign(target.id, stmt.value)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            self._call(stmt.value)
-
-    def _assign(self, var: str, value: ast.AST) -> None:
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            self.strings[var] = value.value
-            return
-        if not isinstance(value, ast.Call):
-            return
-        func, kw = _dotted(value.func), _kwargs(value)
-        if func in BOILERPLATE_CALLS:
-            return
-        if func == "glueContext.create_dynamic_frame.from_options":
-            self.nodes[var] = {
-                "kind": "S3Source",
-                "inputs": [],
-                "format": _lit(kw["format"]),
-                "connection_type": _lit(kw["connection_type"]),
-                "connection_options": _lit(kw["connection_options"]),
-                "format_options": _lit(kw["format_options"]),
-                "ctx": _lit(kw["transformation_ctx"]),
+    def _node(self, script, node) -> dict:
+        kw = node.options
+        base = {"kind": KINDS.get(node.kind, node.kind), "inputs": list(node.inputs)}
+        if node.kind == "S3Source":
+            keys = ("format", "connection_type", "connection_options", "format_options")
+            return {**base, **{k: kw[k] for k in keys}, "ctx": kw["transformation_ctx"]}
+        if node.kind == "CatalogSource":
+            return {
+                **base,
+                "database": kw["database"],
+                "table": kw["table_name"],
+                "ctx": kw["transformation_ctx"],
             }
-        elif func == "glueContext.create_dynamic_frame.from_catalog":
-            self.nodes[var] = {
-                "kind": "CatalogSource",
-                "inputs": [],
-                "database": _lit(kw["database"]),
-                "table": _lit(kw["table_name"]),
-                "ctx": _lit(kw["transformation_ctx"]),
+        if node.kind == "SqlQuery":
+            [query] = [q for q in script.queries if q.var == node.var]
+            return {
+                **base,
+                "aliases": query.mapping,
+                "query": query.sql,
+                "ctx": kw["transformation_ctx"],
             }
-        elif func == "sparkSqlQuery":
-            mapping = kw["mapping"]
-            assert isinstance(mapping, ast.Dict)
-            aliases = [(_lit(k), v.id) for k, v in zip(mapping.keys, mapping.values, strict=True)]
-            self.nodes[var] = {
-                "kind": "SparkSQL",
-                "inputs": [v for _, v in aliases],
-                "aliases": aliases,
-                "query": self.strings[kw["query"].id],
-                "ctx": _lit(kw["transformation_ctx"]),
+        if node.kind == "CustomCode":
+            return {**base, "class": node.call, "keys": kw["collection_keys"]}
+        if node.kind == "SelectFromCollection":
+            return {**base, "index": kw["index"], "ctx": kw["transformation_ctx"]}
+        if node.kind == "S3Sink":
+            [sink] = [s for s in script.sinks if s.var == node.var]
+            return {
+                **base,
+                **kw,
+                "catalog": {"catalogDatabase": sink.database, "catalogTableName": sink.table},
+                "format": sink.format,
+                "format_options": sink.format_options,
             }
-        elif func in self.functions:
-            collection = value.args[1]
-            assert _dotted(collection.func) == "DynamicFrameCollection"
-            frames = collection.args[0]
-            self.nodes[var] = {
-                "kind": "CustomCode",
-                "class": func,
-                "inputs": [v.id for v in frames.values],
-                "keys": [_lit(k) for k in frames.keys],
-            }
-        elif func == "SelectFromCollection.apply":
-            dfc = kw["dfc"].id
-            key = kw["key"]
-            # key=list(<dfc>.keys())[<index>], as Glue Studio writes it
-            assert isinstance(key, ast.Subscript) and _dotted(key.value.func) == "list"
-            assert _dotted(key.value.args[0].func) == f"{dfc}.keys"
-            self.nodes[var] = {
-                "kind": "SelectFromCollection",
-                "inputs": [dfc],
-                "index": _lit(key.slice),
-                "ctx": _lit(kw["transformation_ctx"]),
-            }
-        elif func == "glueContext.getSink":
-            self.nodes[var] = {
-                "kind": "S3Sink",
-                "inputs": [],
-                **{k: _lit(v) for k, v in kw.items()},
-            }
-        else:
-            raise AssertionError(f"unrecognised node assignment {var} = {func}(...)")
-
-    def _call(self, call: ast.Call) -> None:
-        func = _dotted(call.func)
-        if func == "job.commit":
-            self.commits += 1
-            return
-        if func == "job.init":
-            return
-        if func == "EvaluateDataQuality().process_rows":
-            kw = _kwargs(call)
-            self.dq[kw["frame"].id] = {
-                "ruleset": kw["ruleset"].id,
-                "publishing_options": _lit(kw["publishing_options"]),
-            }
-            return
-        owner, _, method = func.rpartition(".")
-        node = self.nodes.get(owner)
-        assert node is not None and node["kind"] == "S3Sink", f"unexpected call {func}"
-        if method == "setCatalogInfo":
-            node["catalog"] = {k: _lit(v) for k, v in _kwargs(call).items()}
-        elif method == "setFormat":
-            node["format"] = _lit(call.args[0])
-            node["format_options"] = {k: _lit(v) for k, v in _kwargs(call).items()}
-        elif method == "writeFrame":
-            node["inputs"] = [call.args[0].id]
-        else:
-            raise AssertionError(f"unexpected sink call {func}")
+        raise AssertionError(f"unrecognised node {node.var} = {node.call}(...)")
 
 
 # -- the DAG ----------------------------------------------------------------------------------
@@ -371,14 +285,11 @@ def test_job_writes_its_contract_table_and_purges_exactly_that_folder_first(scri
     assert upstream["kind"] == "SelectFromCollection"
     purge_node = graph.nodes[upstream["inputs"][0]]
     assert purge_node["kind"] == "CustomCode"
-    purges = [
-        c
-        for c in ast.walk(graph.functions[purge_node["class"]])
-        if isinstance(c, ast.Call) and _dotted(c.func) == "glueContext.purge_s3_path"
-    ]
-    assert [(_lit(c.args[0]), _lit(c.args[1])) for c in purges] == [
-        (path, {"retentionPeriod": 0})
-    ], "purge exactly the target folder, with retention 0 (the default 168 h keeps new files)"
+    func = graph.functions[purge_node["class"]]
+    purges = [p for p in graph.script.purges if func.lineno <= p[2] <= func.end_lineno]
+    assert [(path, options) for path, options, _ in purges] == [(path, {"retentionPeriod": 0})], (
+        "purge exactly the target folder, with retention 0 (the default 168 h keeps new files)"
+    )
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=_id)

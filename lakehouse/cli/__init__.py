@@ -13,7 +13,7 @@ import sys
 from localglue.errors import LakehouseError
 
 # Order here is the order in `--help`.
-SUBCOMMANDS = ["demo", "generate", "ingest", "run", "job", "crawl", "sql", "aws"]
+SUBCOMMANDS = ["demo", "generate", "ingest", "run", "job", "grade", "crawl", "sql", "aws"]
 
 
 def build_parser() -> argparse.ArgumentParser:

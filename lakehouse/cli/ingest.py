@@ -1,4 +1,5 @@
-"""`python -m lakehouse ingest SRC_DIR [--lake DIR]`: landing files + landing tables."""
+"""`python -m lakehouse ingest SRC_DIR [--lake DIR] [--layout TEMPLATE] [--database DB]`:
+landing files + landing tables."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ def register(sub) -> None:
     )
     parser.add_argument("src", metavar="SRC_DIR")
     parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
+    parser.add_argument(
+        "--layout",
+        metavar="TEMPLATE",
+        help="your landing locations, e.g. s3://my-bucket/{source}/landing/ "
+        "(default: s3://stedi-lake-house/{source}/landing/)",
+    )
+    parser.add_argument("--database", help="Glue database for the landing tables (default: stedi)")
     parser.set_defaults(func=run)
 
 
@@ -22,7 +30,7 @@ def run(args) -> int:
     from stedi.ingest import ingest
 
     lake = Lake(args.lake)
-    report = ingest(args.src, lake)
+    report = ingest(args.src, lake, layout=args.layout, database=args.database)
     print(f"ingested {report.dataset['name']} into {lake.root}")
     for line in report.lines():
         print(f"  {line}")

@@ -7,6 +7,7 @@ verbatim, as Glue passes job arguments (`--JOB_NAME x --job-bookmark-option ...`
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -52,5 +53,24 @@ def run(args) -> int:
     if not result.ok:
         if result.traceback:
             print(result.traceback, file=sys.stderr, end="")
-        raise JobFailed(f"job {result.name} failed: {result.error}")
+        raise JobFailed(
+            f"job {result.name} failed: {result.error}{missing_table_hint(result.error)}"
+        )
     return 0
+
+
+def missing_table_hint(error: str | None) -> str:
+    """For a table the job's catalog lacks: the database and table, and how to make them.
+
+    A learner's job reads their own database, so `ingest` (which makes stedi's landing
+    tables) is not the fix: their DDL or a crawl of the table's folder is.
+    """
+    if not error or not error.startswith("TableNotFound"):
+        return ""
+    found = re.search(r"table ([^\s.]+)\.(\S+?)[\s;:,]", error + " ")
+    database, table = found.groups() if found else ("DATABASE", "TABLE")
+    return (
+        f"; missing table {table} in database {database}: register it with `python -m "
+        f"lakehouse crawl YOUR_DDL.sql --database {database}` or crawl its files with `python "
+        f"-m lakehouse crawl s3://BUCKET/PREFIX/ --database {database} --table {table}`"
+    )

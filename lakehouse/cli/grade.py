@@ -1,0 +1,63 @@
+"""`python -m lakehouse grade PROJECT_DIR [--data DIR] [--lake DIR] [--report-dir DIR]
+[--order SCRIPT ...] [--rows] [--json]`: run a learner's own Glue scripts and grade them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "grade",
+        help="grade a STEDI project: run its own Glue scripts unchanged, count, check privacy",
+        description="Find the Glue job scripts and Athena DDL under PROJECT_DIR, rebuild the "
+        "learner's AWS account in a fresh lake (landing files under their bucket, their "
+        "tables), run the jobs unchanged in dependency order, count the eight rubric tables "
+        "with DuckDB and check consent. Exit 0 pass, 1 a job fails / a count differs / a "
+        "privacy check fails, 2 usage or setup error. See docs/grade.md.",
+    )
+    parser.add_argument("project", metavar="PROJECT_DIR")
+    parser.add_argument(
+        "--data",
+        help="landing folder in the shared data's layout (<source>/landing/*.json); default: "
+        "the generated sample, with its manifest's expected counts",
+    )
+    parser.add_argument("--lake", help="an empty folder for the fresh lake (default: a temp dir)")
+    parser.add_argument(
+        "--report-dir", default="grade-report", help="where report.json/md and images go"
+    )
+    parser.add_argument(
+        "--order", nargs="+", metavar="SCRIPT", help="run only these scripts, in this order"
+    )
+    parser.add_argument(
+        "--rows", action="store_true", help="show example rows of privacy violations"
+    )
+    parser.add_argument("--json", action="store_true", help="print report.json to stdout")
+    parser.add_argument("--master", help="Spark master URL (default: local[2])")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from validation.grade.grade import grade
+    from validation.grade.report import PASSED, terminal
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    doc = grade(
+        args.project,
+        data=args.data,
+        lake_dir=args.lake,
+        report_dir=args.report_dir,
+        order=args.order,
+        rows=args.rows,
+        master=args.master,
+        progress=progress,
+    )
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        print(terminal(doc))
+        print(f"\nreport: {args.report_dir}/report.md")
+    return 0 if doc["status"] == PASSED else 1

@@ -1,0 +1,41 @@
+import sys
+from awsglue.transforms import *
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from awsglue import DynamicFrame
+
+def sparkSqlQuery(glueContext, query, mapping, transformation_ctx) -> DynamicFrame:
+    for alias, frame in mapping.items():
+        frame.toDF().createOrReplaceTempView(alias)
+    result = spark.sql(query)
+    return DynamicFrame.fromDF(result, glueContext, transformation_ctx)
+args = getResolvedOptions(sys.argv, ['JOB_NAME'])
+sc = SparkContext()
+glueContext = GlueContext(sc)
+spark = glueContext.spark_session
+job = Job(glueContext)
+job.init(args['JOB_NAME'], args)
+
+
+# Script generated for node Accelerometer Landing
+AccelerometerLanding_node1700000060115 = glueContext.create_dynamic_frame.from_options(format_options={"multiLine": "false"}, connection_type="s3", format="json", connection_options={"paths": ["s3://p6-bucket/accelerometer/landing/"], "recurse": True}, transformation_ctx="AccelerometerLanding_node1700000060115")
+
+# Script generated for node Customer Trusted
+CustomerTrusted_node1700000060926 = glueContext.create_dynamic_frame.from_catalog(database="stedi", table_name="customer_trusted", transformation_ctx="CustomerTrusted_node1700000060926")
+
+# Script generated for node SQL Query
+SqlQuery0 = '''
+select a.user, a.timestamp, a.x, a.y, a.z
+from accelerometer_landing a
+inner join customer_trusted c on a.user = c.email
+'''
+SqlQuery_node1700000061737 = sparkSqlQuery(glueContext, query = SqlQuery0, mapping = {"accelerometer_landing":AccelerometerLanding_node1700000060115, "customer_trusted":CustomerTrusted_node1700000060926}, transformation_ctx = "SqlQuery_node1700000061737")
+
+# Script generated for node Accelerometer Trusted
+AccelerometerTrusted_node1700000062548 = glueContext.getSink(path="s3://p6-bucket/accelerometer/trusted/", connection_type="s3", updateBehavior="UPDATE_IN_DATABASE", partitionKeys=[], enableUpdateCatalog=True, transformation_ctx="AccelerometerTrusted_node1700000062548")
+AccelerometerTrusted_node1700000062548.setCatalogInfo(catalogDatabase="stedi",catalogTableName="accelerometer_trusted")
+AccelerometerTrusted_node1700000062548.setFormat("json")
+AccelerometerTrusted_node1700000062548.writeFrame(SqlQuery_node1700000061737)
+job.commit()

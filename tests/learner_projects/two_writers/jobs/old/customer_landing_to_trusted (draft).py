@@ -1,0 +1,36 @@
+import sys
+from awsglue.transforms import *
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from awsglue import DynamicFrame
+
+def sparkSqlQuery(glueContext, query, mapping, transformation_ctx) -> DynamicFrame:
+    for alias, frame in mapping.items():
+        frame.toDF().createOrReplaceTempView(alias)
+    result = spark.sql(query)
+    return DynamicFrame.fromDF(result, glueContext, transformation_ctx)
+args = getResolvedOptions(sys.argv, ['JOB_NAME'])
+sc = SparkContext()
+glueContext = GlueContext(sc)
+spark = glueContext.spark_session
+job = Job(glueContext)
+job.init(args['JOB_NAME'], args)
+
+
+# Script generated for node Customer Landing
+CustomerLanding_node1700000057682 = glueContext.create_dynamic_frame.from_options(format_options={"multiLine": "false"}, connection_type="s3", format="json", connection_options={"paths": ["s3://p6-bucket/customer/landing/"], "recurse": True}, transformation_ctx="CustomerLanding_node1700000057682")
+
+# Script generated for node SQL Query
+SqlQuery0 = '''
+select * from customer_landing
+'''
+SqlQuery_node1700000058493 = sparkSqlQuery(glueContext, query = SqlQuery0, mapping = {"customer_landing":CustomerLanding_node1700000057682}, transformation_ctx = "SqlQuery_node1700000058493")
+
+# Script generated for node Customer Trusted
+CustomerTrusted_node1700000059304 = glueContext.getSink(path="s3://p6-bucket/customer/trusted/", connection_type="s3", updateBehavior="UPDATE_IN_DATABASE", partitionKeys=[], enableUpdateCatalog=True, transformation_ctx="CustomerTrusted_node1700000059304")
+CustomerTrusted_node1700000059304.setCatalogInfo(catalogDatabase="stedi",catalogTableName="customer_trusted")
+CustomerTrusted_node1700000059304.setFormat("json")
+CustomerTrusted_node1700000059304.writeFrame(SqlQuery_node1700000058493)
+job.commit()

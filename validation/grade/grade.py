@@ -1,0 +1,135 @@
+"""The whole grade: discover, plan, rebuild the account in a fresh lake, run, count, report.
+
+`grade(project, ...)` returns the report dict (docs/grade.md documents its shape) and writes
+report.json, report.md, one graph per job and the count screenshots to the report folder.
+Setup problems raise LakehouseError (exit 2); a failed job, a count that differs or a privacy
+failure give status "failed" (exit 1).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from localglue.errors import LakehouseError
+from localglue.lake import Lake
+from stedi.expected import DATASET_FILE, expected_counts
+from validation.grade import count, discover, execute, graph, privacy, report, setup
+from validation.grade.plan import make_plan
+
+MARKER = "_grade.json"  # marks a lake a grade made, so a re-grade may wipe it
+
+
+def fresh_lake(root: str | None) -> Lake:
+    """An empty lake: a new temporary folder, or --lake DIR if empty or made by a grade."""
+    if root is None:
+        return Lake(tempfile.mkdtemp(prefix="stedi-grade-lake-"))
+    lake = Lake(root)
+    if lake.root.exists() and any(lake.root.iterdir()):
+        if not (lake.root / MARKER).is_file():
+            raise LakehouseError(
+                f"--lake {lake.root} is not empty and no grade made it; pass an empty or new "
+                "folder (a grade rebuilds the account from scratch)"
+            )
+        shutil.rmtree(lake.root)
+    lake.root.mkdir(parents=True, exist_ok=True)
+    (lake.root / MARKER).write_text(json.dumps({"made_by": "lakehouse grade"}) + "\n")
+    return lake
+
+
+def sample_data(lake: Lake) -> Path:
+    """The embedded generated sample (default size and seed), with its manifest's counts."""
+    from stedi.generator import generate
+
+    folder = lake.root / "_grade_sample"
+    generate(folder)
+    return folder
+
+
+def check_data(data: Path) -> None:
+    for source in ("customer", "accelerometer", "step_trainer"):
+        folder = data / source / "landing"
+        if not folder.is_dir() or not any(folder.iterdir()):
+            raise LakehouseError(
+                f"--data {data} has no {source}/landing/ files; pass a folder in the shared "
+                "data's layout (<source>/landing/*.json)"
+            )
+
+
+def record_dataset(lake: Lake, data: Path) -> str:
+    manifest_path = data / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    identity = {
+        "name": manifest.get("name") or data.name,
+        "source": str(data),
+        "expected_counts": manifest.get("expected_counts"),
+    }
+    (lake.root / DATASET_FILE).write_text(json.dumps(identity, indent=2) + "\n")
+    return identity["name"]
+
+
+def grade(
+    project: str | Path,
+    data: str | Path | None = None,
+    lake_dir: str | None = None,
+    report_dir: str | Path = "grade-report",
+    order: list[str] | None = None,
+    rows: bool = False,
+    master: str | None = None,
+    progress=None,
+) -> dict:
+    from localglue.lock import lake_lock
+    from localglue.spark import get_spark
+
+    say = progress or (lambda line: None)
+    project = Path(project).resolve()
+    if not project.is_dir():
+        raise LakehouseError(f"project {project} is not a folder; pass the folder of your jobs")
+    scripts = discover.find_scripts(project)
+    ddl, skipped = discover.find_ddl(project)
+    plan = make_plan(project, scripts, ddl, order)  # before any lake or Spark: fails fast
+    lake = fresh_lake(lake_dir)
+    data = Path(data).resolve() if data else sample_data(lake)
+    check_data(data)
+    dataset = record_dataset(lake, data)
+    folder = Path(report_dir).resolve()
+    say(f"{len(plan.jobs)} job(s), {len(ddl)} DDL table(s); lake {lake.root}")
+    with lake_lock(lake, command=f"grade {project}"):
+        laid = setup.lay_landing(lake, data, plan)
+        catalog = [{"table": t, "how": "ddl"} for t in setup.register_ddl(lake, plan)]
+        runs = execute.run_plan(plan, lake, get_spark(master), display=say)
+    for run in runs:
+        catalog += [{"table": t, "how": how, "for": run.script} for t, how in run.catalog]
+    found = count.identify(plan, runs, lake, laid)
+    counts = count.count_tables(found)
+    customer_files = [f for x in plan.landing if x.source == "customer" for f in laid[x.location]]
+    if not customer_files:
+        customer_files = [str(p) for p in setup.landing_files(data, "customer")]
+    checks = privacy.check(found, customer_files, rows)
+    graphs = [
+        graph.draw(job.script, job.path.name, folder / "graphs" / f"{job.name}.png")
+        for job in plan.jobs
+        if job.script and job.script.nodes
+    ]
+    doc = report.build(
+        project=project,
+        data=data,
+        dataset=dataset,
+        lake=lake,
+        plan=plan,
+        runs=runs,
+        found=found,
+        counts=counts,
+        expected=expected_counts(lake, "rubric").counts or {},
+        strict=expected_counts(lake, "strict").counts or {},
+        catalog=catalog,
+        skipped_ddl=skipped,
+        privacy=checks,
+        graphs=graphs,
+        shots=[],
+    )
+    doc["screenshots"] = [str(p) for p in report.count_screenshots(doc, folder, dataset)]
+    report.write(doc, folder)
+    return doc

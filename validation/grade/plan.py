@@ -1,0 +1,339 @@
+"""What each script reads and writes, where the landing data goes, and the job order.
+
+Everything is read statically (localglue.scripts), before anything runs:
+- a catalog table's location comes from the project's DDL, else from the sink that registers
+  it, else (a `write_dynamic_frame.from_catalog` target with no DDL) a location created for
+  the grade under the job's bucket, else from a known location matched by name ("crawled",
+  as the learner's crawler did on AWS);
+- landing locations are the locations read but written by no other job; each is identified
+  as a STEDI source from its folder and table names or its DDL columns;
+- a job runs after the jobs that write what it reads.
+Two scripts writing one table, a cycle or an unidentified landing location is one
+PlanError (exit 2) naming the scripts and the `--order` flag.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from localglue.errors import LakehouseError
+from localglue.scripts import Script, read_script
+from validation.grade import names
+from validation.grade.discover import DdlTable
+
+DEFAULT_DATABASE = "default"  # what Athena and Glue use when none is named
+DEFAULT_BUCKET = "grade-bucket"
+
+
+class PlanError(LakehouseError):
+    """The project cannot be planned as it is; exit 2."""
+
+
+@dataclass
+class Access:
+    kind: str  # "s3" | "catalog"
+    location: str | None
+    line: int
+    database: str | None = None
+    table: str | None = None
+    format: str | None = None
+
+
+@dataclass
+class JobPlan:
+    path: Path
+    name: str
+    script: Script | None
+    reads: list[Access] = field(default_factory=list)
+    writes: list[Access] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)  # names of the jobs it depends on
+    error: str | None = None  # the script does not parse
+
+    @property
+    def buckets(self) -> list[str]:
+        """The buckets the script names, most used first."""
+        script = self.script
+        paths = [p for s in script.sources for p in s.paths] if script else []
+        paths += [k.path for k in script.sinks if k.path] if script else []
+        found = [names.bucket(p) for p in paths if p.startswith("s3")]
+        return [b for b, _ in Counter(found).most_common()]
+
+
+@dataclass
+class CatalogTable:
+    database: str
+    name: str
+    location: str | None
+    how: str  # "ddl" | "sink" | "created" | "crawled"
+    format: str | None = None
+    ddl: DdlTable | None = None
+
+
+@dataclass
+class Landing:
+    location: str
+    source: str
+    tables: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    project: Path
+    jobs: list[JobPlan]  # in run order
+    landing: list[Landing]
+    tables: dict[str, CatalogTable]  # lower-case name -> where it lives
+    database: str
+    not_run: list[str] = field(default_factory=list)  # scripts left out by --order
+
+    def job(self, name: str) -> JobPlan:
+        return next(j for j in self.jobs if j.name == name)
+
+
+def _rel(project: Path, path: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_job(project: Path, path: Path) -> JobPlan:
+    job = JobPlan(path, path.stem, None)
+    try:
+        job.script = read_script(path)
+    except (SyntaxError, ValueError) as exc:
+        job.error = f"{type(exc).__name__}: {exc}"
+    return job
+
+
+def _default_database(jobs: list[JobPlan], ddl: list[DdlTable]) -> str:
+    found = Counter(d for j in jobs if j.script for d in j.script.databases)
+    found.update(t.database for t in ddl if t.database)
+    return found.most_common(1)[0][0] if found else DEFAULT_DATABASE
+
+
+def _catalog_tables(jobs, ddl, database) -> dict[str, CatalogTable]:
+    tables: dict[str, CatalogTable] = {}
+    for t in ddl:
+        db = t.database or _reader_database(jobs, t.name) or database
+        tables[t.name.lower()] = CatalogTable(
+            db.lower(), t.name.lower(), t.location, "ddl", _ddl_format(t), t
+        )
+    for job in jobs:
+        for sink in job.script.sinks if job.script else []:
+            if not sink.table or sink.table.lower() in tables:
+                continue
+            key = sink.table.lower()
+            db = (sink.database or database).lower()
+            if sink.kind == "s3" and sink.path:
+                tables[key] = CatalogTable(db, key, names.folder(sink.path), "sink", sink.format)
+            elif sink.kind == "catalog":
+                bucket = (job.buckets or [_project_bucket(jobs)])[0]
+                location = f"s3://{bucket}/{key}/"
+                tables[key] = CatalogTable(db, key, location, "created", _job_format(job))
+    return tables
+
+
+def _ddl_format(t: DdlTable) -> str | None:
+    from localglue.catalog import table_format
+
+    try:
+        return table_format(t.table_input)
+    except LakehouseError:
+        return None
+
+
+def _job_format(job: JobPlan) -> str:
+    """The format a from_catalog target is made in: Parquet if the script names it, else JSON."""
+    return "parquet" if "parquet" in job.script.text.lower() else "json"
+
+
+def _reader_database(jobs, table: str) -> str | None:
+    for job in jobs:
+        for source in job.script.sources if job.script else []:
+            if source.table and source.table.lower() == table.lower() and source.database:
+                return source.database
+    return None
+
+
+def _project_bucket(jobs) -> str:
+    found = Counter(b for j in jobs for b in j.buckets)
+    return found.most_common(1)[0][0] if found else DEFAULT_BUCKET
+
+
+def _accesses(job: JobPlan, tables: dict[str, CatalogTable], database: str) -> None:
+    script = job.script
+    for s in script.sources:
+        if s.kind == "s3":
+            for p in s.paths:
+                job.reads.append(Access("s3", names.folder(p), s.line, format=s.format))
+        else:
+            known = tables.get((s.table or "").lower())
+            job.reads.append(
+                Access(
+                    "catalog",
+                    known.location if known else None,
+                    s.line,
+                    (s.database or database).lower(),
+                    (s.table or "").lower(),
+                )
+            )
+    for k in script.sinks:
+        if k.kind == "s3":
+            location = names.folder(k.path) if k.path else None
+            job.writes.append(Access("s3", location, k.line, k.database, k.table, k.format))
+        else:
+            known = tables.get((k.table or "").lower())
+            job.writes.append(
+                Access(
+                    "catalog",
+                    known.location if known else None,
+                    k.line,
+                    (k.database or database).lower(),
+                    (k.table or "").lower(),
+                    known.format if known else None,
+                )
+            )
+
+
+def _writes(job: JobPlan, access: Access) -> bool:
+    """Whether `job` writes what `access` reads: the table, or a folder holding the location."""
+    for w in job.writes:
+        if access.kind == "catalog" and w.table and w.table.lower() == access.table:
+            return True
+        if access.location and w.location and names.folder(access.location).startswith(w.location):
+            return True
+    return False
+
+
+def _crawl_locations(jobs, tables, database) -> None:
+    """Catalog reads nobody defines: matched by name to a known location, as a crawler made them."""
+    known = [a.location for j in jobs for a in j.reads + j.writes if a.location]
+    known += [t.location for t in tables.values() if t.location]
+    for job in jobs:
+        for read in job.reads:
+            if read.kind != "catalog" or read.location:
+                continue
+            scored = sorted(
+                ((names.name_matches(read.table, loc), loc) for loc in dict.fromkeys(known)),
+                key=lambda x: -x[0],
+            )
+            best = [loc for score, loc in scored if score and score == scored[0][0]]
+            if len(set(best)) == 1:
+                location = best[0]
+            else:
+                source = names.source_of(read.table)
+                zone = names.zone_of(read.table) or "landing"
+                if source is None or zone != "landing":
+                    continue  # reported by the plan as unidentified
+                bucket = (job.buckets or [_project_bucket(jobs)])[0]
+                location = f"s3://{bucket}/{source}/landing/"
+            tables[read.table] = CatalogTable(read.database, read.table, location, "crawled")
+            for j in jobs:
+                for a in j.reads:
+                    if a.kind == "catalog" and a.table == read.table:
+                        a.location = location
+
+
+def _landing(jobs, tables) -> list[Landing]:
+    found: dict[str, Landing] = {}
+    for job in jobs:
+        for read in job.reads:
+            if not read.location or any(_writes(o, read) for o in jobs if o is not job):
+                continue
+            columns = []
+            if read.kind == "catalog" and tables[read.table].ddl:
+                columns = tables[read.table].ddl.columns
+            key = read.location[len("s3://") :].split("/", 1)[-1]
+            source = names.source_of(key) or names.source_of(read.table or "", columns)
+            if source is None:
+                raise PlanError(
+                    f"{job.path.name} line {read.line} reads {read.location}, which no job "
+                    "writes and whose name or DDL columns name no STEDI source (customer, "
+                    "accelerometer, step_trainer); rename the folder or add its DDL"
+                )
+            entry = found.setdefault(read.location, Landing(read.location, source))
+            if read.table and read.table not in entry.tables:
+                entry.tables.append(read.table)
+    return list(found.values())
+
+
+def _check_single_writers(jobs, project) -> None:
+    by_target: dict[str, list[JobPlan]] = {}
+    for job in jobs:
+        for w in job.writes:
+            for key in {w.table and f"table {w.table}", w.location and f"location {w.location}"}:
+                if key and job not in by_target.setdefault(key, []):
+                    by_target[key].append(job)
+    for key, writers in by_target.items():
+        if len(writers) > 1:
+            listed = " and ".join(_rel(project, j.path) for j in writers)
+            raise PlanError(
+                f"{listed} both write {key}; pass --order with the scripts to run, in order "
+                "(leave out the one you did not submit)"
+            )
+
+
+def _order(jobs: list[JobPlan], project: Path) -> list[JobPlan]:
+    for job in jobs:
+        reads = job.reads
+        job.after = [o.name for o in jobs if o is not job and any(_writes(o, r) for r in reads)]
+    done: list[JobPlan] = []
+    pending = list(jobs)
+    while pending:
+        ready = [j for j in pending if all(a in {d.name for d in done} for a in j.after)]
+        if not ready:
+            listed = ", ".join(_rel(project, j.path) for j in pending)
+            raise PlanError(
+                f"the jobs {listed} read each other's outputs in a cycle; pass --order "
+                "SCRIPT ... to give the order they ran in"
+            )
+        done.append(ready[0])
+        pending.remove(ready[0])
+    return done
+
+
+def _pick(jobs: list[JobPlan], order: list[str], project: Path) -> list[JobPlan]:
+    picked = []
+    for wanted in order:
+        matches = [
+            j
+            for j in jobs
+            if wanted in (j.path.name, j.name, _rel(project, j.path), str(j.path))
+            or Path(wanted).resolve() == j.path.resolve()
+        ]
+        if len(matches) != 1:
+            known = ", ".join(_rel(project, j.path) for j in jobs)
+            raise PlanError(f"--order {wanted!r} names {len(matches)} scripts; scripts: {known}")
+        picked.append(matches[0])
+    return picked
+
+
+def make_plan(
+    project: Path, scripts: list[Path], ddl: list[DdlTable], order: list[str] | None = None
+) -> Plan:
+    if not scripts:
+        raise PlanError(
+            f"no Glue job scripts under {project}: a script imports awsglue and makes a "
+            "GlueContext; pass the folder that holds your exported jobs"
+        )
+    jobs = [_read_job(project, p) for p in scripts]
+    database = _default_database(jobs, ddl)
+    tables = _catalog_tables(jobs, ddl, database)
+    for job in jobs:
+        if job.script:
+            _accesses(job, tables, database)
+    chosen = _pick(jobs, order, project) if order else jobs
+    not_run = [_rel(project, j.path) for j in jobs if j not in chosen]
+    _crawl_locations(chosen, tables, database)
+    if not order:
+        _check_single_writers(chosen, project)
+    landing = _landing(chosen, tables)
+    if order:
+        for i, job in enumerate(chosen):  # --order: a job depends on earlier jobs only
+            job.after = [o.name for o in chosen[:i] if any(_writes(o, r) for r in job.reads)]
+        ordered = chosen
+    else:
+        ordered = _order(chosen, project)
+    return Plan(project, ordered, landing, tables, database, not_run)
