@@ -22,11 +22,11 @@ run: venv ## generate the sample, ingest it, run the rubric jobs and print the v
 
 test: venv ## run the layer contracts and the whole test suite (what CI runs)
 	$(VENV)/bin/lint-imports
-	@set +e; $(PY) -m pytest; rc=$$?; \
+	@set +e; $(PY) -m pytest -n 2 --dist loadgroup; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; exit $$rc
 
 test-fast: venv ## the inner loop: every test but the heavy end-to-end runs (about a minute)
-	@set +e; $(PY) -m pytest -m "not e2e and not slow"; rc=$$?; \
+	@set +e; $(PY) -m pytest -n 2 --dist loadgroup -m "not e2e and not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; exit $$rc
 
 lint: venv ## ruff lint and format check, and the import-layer contracts

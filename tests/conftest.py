@@ -12,6 +12,36 @@ SHARED_DATA = Path(
     os.environ.get("STEDI_SHARED_DATA") or REPO.parent / "shared" / "data" / "stedi-udacity"
 )
 
+# Modules whose tests take seconds each (whole pipelines, GX checkpoints, hypothesis through
+# Spark): marked `slow`, so `make test-fast` (-m "not e2e and not slow") is the inner loop.
+SLOW_MODULES = {
+    "test_beyond_one_machine",
+    "test_crash_safety",
+    "test_dqdl_render_roundtrip",
+    "test_glue_studio_script",
+    "test_grade_projects",
+    "test_gx_compat",
+    "test_notebooks",
+    "test_pipeline",
+    "test_pipeline_shared",
+    "test_privacy_properties",
+    "test_rerun_properties",
+    "test_screenshots",
+    "test_validation_ledger",
+    "test_validation_run",
+}
+
+
+def pytest_collection_modifyitems(items):
+    """`slow` by module; every user of the shared-data lakes on one xdist worker, so that
+    `-n 2 --dist loadgroup` builds each of those lakes once, not once per worker."""
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        if "shared_lake" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("shared_lake"))
+
+
 # Small, quiet, deterministic: set before the JVM starts.
 os.environ.setdefault("STEDI_SHUFFLE_PARTITIONS", "2")
 os.environ.setdefault("STEDI_DRIVER_MEMORY", "2g")
