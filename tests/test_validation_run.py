@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
-from localglue.catalog import Catalog, make_table_input, table_columns, table_location
+from localglue.catalog import Catalog, table_columns
 from localglue.lake import Lake
 from tests import minilake
+from tests.minilake import folder, read_rows, rewrite
 from validation.report import failed_check_names
 from validation.run import main
 
@@ -27,28 +27,6 @@ def run(lake: Lake, profile: str, *extra: str) -> tuple[int, dict]:
     code = main(["--lake", str(lake.root), "--profile", profile, "--quiet", *extra])
     report = json.loads((report_dir / "report.json").read_text())
     return code, report
-
-
-def folder(lake: Lake, table: str) -> Path:
-    return Path(lake.local_path(table_location(Catalog(lake).get_table("stedi", table))))
-
-
-def read_rows(lake: Lake, table: str) -> list[dict]:
-    return pq.read_table(next(folder(lake, table).glob("*.parquet"))).to_pylist()
-
-
-def rewrite(lake: Lake, table: str, rows: list[dict], columns: list[tuple[str, str]] | None = None):
-    """Replace a Parquet table's rows (and its catalog columns, as a Glue sink with
-    enableUpdateCatalog would)."""
-    doc = Catalog(lake).get_table("stedi", table)
-    columns = columns or [(n, t) for n, t in table_columns(doc)]
-    # keep the camelCase spelling the files use
-    spelled = {k.lower(): k for k in (rows[0] if rows else {})}
-    cols = [(spelled.get(n.lower(), n), t) for n, t in columns]
-    minilake.write_parquet(folder(lake, table), rows, cols)
-    Catalog(lake).upsert_table(
-        "stedi", make_table_input(table, table_location(doc), cols, "parquet")
-    )
 
 
 def landing_customer(lake: Lake, consenting: bool) -> dict:
