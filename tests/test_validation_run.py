@@ -178,7 +178,7 @@ def test_the_strict_pre_consent_check_is_not_part_of_the_rubric_profile(tmp_path
 def test_a_sample_of_offending_rows_is_reported(tmp_path):
     lake = build(tmp_path, "rubric")
     plant_unknown_accelerometer_user(lake)
-    _, report = run(lake, "rubric")
+    _, report = run(lake, "rubric", "--show-rows")
     table = next(t for t in report["tables"] if t["table"] == "accelerometer_trusted")
     failure = next(
         f for f in table["failures"] if f["name"] == "integrity.user_is_trusted_customer"
