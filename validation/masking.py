@@ -13,9 +13,8 @@ import hashlib
 import re
 import secrets
 
-IDENTIFIER_COLUMNS = frozenset(
-    {"user", "email", "customername", "phone", "birthday", "serialnumber"}
-)
+from stedi.tables import IDENTIFIER_COLUMNS
+
 EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 _KEY = secrets.token_bytes(16)  # per process: hashes cannot be looked up across runs
 

@@ -11,8 +11,13 @@ report.json schema (schema_version 1; keys are stable, new keys may be added):
   "exit_code": 0 | 1,
   "max_severity_failure": "critical" | "warning" | null,
   "summary": {"tables": 8, "critical_failures": 0, "warnings": 2,
-              "count_mismatches": 0, "counts_without_expectation": 0},
+              "count_mismatches": 0, "counts_without_expectation": 0,
+              "privacy_warnings": 2},                  # rubric profile only
   "data_docs": "/abs/reports/data_docs/index.html" | null,
+  "privacy": {"severity": "warning", "shared_devices": 0, "warnings": 2,      # rubric profile only
+              "description": "...",                    # rows strict removes, by reason
+              "tables": [{"table": "accelerometer_trusted", "rows": 8956,
+                          "reasons": {"reading before consent": 8956}}, ...]},
   "quarantine": {"check": "landing.lines_accounted_for", "severity": "critical",   # local lakes
                  "status": "passed" | "failed" | "not recorded", "message": "...",
                  "quarantined": {"customer": 0, ...}, "sources": [...]},  # stedi/ledger.py
@@ -232,6 +237,15 @@ def write_markdown(report: dict, path: Path) -> None:
                 lines.append(f"  - expected {f['kwargs']['expected']}, found {f['observed']}")
             for s in f["sample"]:
                 lines.append(f"  - sample: `{_short(s, 200)}`")
+    if report.get("privacy"):
+        from validation.privacy import lines as privacy_lines
+
+        lines += [
+            "",
+            "## Privacy: what the rubric lets through and strict would not (warnings)",
+            "",
+        ]
+        lines += [f"- {line}" for line in privacy_lines(report["privacy"])]
     if report.get("quarantine"):
         q = report["quarantine"]
         counts = ", ".join(f"{s} {n}" for s, n in q["quarantined"].items())
@@ -294,6 +308,12 @@ def print_table(report: dict, console=None) -> None:
             "\n".join(notes) or "",
         )
     console.print(table)
+    if report.get("privacy"):
+        from validation.privacy import lines as privacy_lines
+
+        console.print("privacy (warnings): what the rubric lets through and strict would not")
+        for line in privacy_lines(report["privacy"]):
+            console.print(f"  [yellow]{line}[/yellow]")
     if report.get("quarantine"):
         q = report["quarantine"]
         counts = ", ".join(f"{s} {n}" for s, n in q["quarantined"].items())

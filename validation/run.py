@@ -174,6 +174,11 @@ def validate(
             for failure in entry["failures"]:
                 _sample_unexpected_rows(engine, loaded.table, failure)
             entries.append(entry)
+        privacy = None
+        if profile == "rubric":  # what the rubric lets through and strict would not
+            from validation.privacy import privacy_section
+
+            privacy = privacy_section(engine)
     finally:
         engine.close()
     if not show_rows:
@@ -195,6 +200,9 @@ def validate(
         tables=entries,
         data_docs=docs,
     )
+    if privacy is not None:
+        report["privacy"] = privacy
+        report["summary"]["privacy_warnings"] = privacy["warnings"]
     if accounts is not None:
         report["quarantine"] = accounts.to_report()
         if accounts.status == "failed":  # critical even when --tables left out the landing tables
