@@ -13,6 +13,7 @@ from localglue.lake import Lake
 from tests import minilake
 from tests.minilake import read_rows, rewrite
 from validation.masking import mask, mask_emails
+from validation.report import find_failure
 from validation.run import main
 
 
@@ -85,13 +86,7 @@ def test_no_email_or_name_appears_in_any_output_by_default(failed_runs):
 def test_masked_samples_still_show_the_shape_of_the_offending_row(failed_runs):
     _, found = failed_runs[False]
     report = json.loads(found["rubric/report.json"])
-    failure = next(
-        f
-        for t in report["tables"]
-        if t["table"] == "accelerometer_trusted"
-        for f in t["failures"]
-        if f["name"] == "privacy.only_consenting_customers"
-    )
+    failure = find_failure(report, "accelerometer_trusted:privacy.only_consenting_customers")
     assert failure["sample"][0]["user"] == "T***@test.com"
     assert "***@test.com" in found["terminal"]
 

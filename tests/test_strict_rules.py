@@ -16,7 +16,7 @@ import pytest
 from localglue.lake import Lake
 from tests import minilake
 from tests.minilake import read_rows, rewrite
-from validation.report import failed_check_names
+from validation.report import failed_check_names, find_failure
 from validation.run import main
 
 PROFILE = "strict"
@@ -166,14 +166,7 @@ def test_a_broken_strict_rule_fails_validation_naming_the_check(
     assert code == 1
     assert check in failed_check_names(report)
     table, name = check.split(":")
-    failure = next(
-        f
-        for t in report["tables"]
-        if t["table"] == table
-        for f in t["failures"]
-        if f["name"] == name
-    )
-    assert failure["severity"] == "critical"
+    assert find_failure(report, check)["severity"] == "critical"
     assert name in out
     if not with_counts:
         assert {t["count_check"]["status"] for t in report["tables"]} == {"no expectation"}

@@ -12,7 +12,7 @@ from localglue.catalog import Catalog, table_columns
 from localglue.lake import Lake
 from tests import minilake
 from tests.minilake import folder, read_rows, rewrite
-from validation.report import failed_check_names
+from validation.report import failed_check_names, find_failure
 from validation.run import main
 
 
@@ -155,14 +155,7 @@ def test_a_planted_violation_fails_the_run_and_names_the_check(
     table, name = check.split(":")
     assert name in out  # the terminal table names it too
     assert name in (tmp_path / "reports" / profile / "report.md").read_text()
-    failure = next(
-        f
-        for t in report["tables"]
-        if t["table"] == table
-        for f in t["failures"]
-        if f["name"] == name
-    )
-    assert failure["severity"] == "critical"
+    assert find_failure(report, check)["severity"] == "critical"
 
 
 def test_the_strict_pre_consent_check_is_not_part_of_the_rubric_profile(tmp_path):

@@ -190,6 +190,18 @@ def build_report(*, lake, engine, profile, counts, tables: list[dict], data_docs
     }
 
 
+def find_failure(report: dict, check: str) -> dict:
+    """The failure entry of '<table>:<check>' (StopIteration when it did not fail)."""
+    table, name = check.split(":")
+    return next(
+        f
+        for t in report["tables"]
+        if t["table"] == table
+        for f in t["failures"]
+        if f["name"] == name
+    )
+
+
 def failed_check_names(report: dict) -> set[str]:
     """'<table>:<check>' for every failure of any severity (what tests and callers look for)."""
     return {f"{t['table']}:{f['name']}" for t in report["tables"] for f in t["failures"]}
