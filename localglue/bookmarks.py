@@ -26,7 +26,7 @@ OPTIONS = (ENABLE, PAUSE, DISABLE)
 
 
 def state_path(lake: lake_mod.Lake, job_name: str) -> Path:
-    return lake.bookmarks_dir / f"{job_name}.json"
+    return lake.bookmarks_dir / f"{lake_mod.check_file_name('job name', job_name)}.json"
 
 
 def load_state(lake: lake_mod.Lake, job_name: str) -> dict:

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 from localglue.errors import LakehouseError, TableNotFound
-from localglue.lake import Lake
+from localglue.lake import Lake, check_catalog_name
 
 JSON_SERDES = ("org.openx.data.jsonserde.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe")
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
@@ -164,7 +164,7 @@ class Catalog:
 
     # -- databases -------------------------------------------------------------
     def _db_dir(self, database: str) -> Path:
-        return self.root / database.lower()
+        return self.root / check_catalog_name("database", database).lower()
 
     def database_exists(self, database: str) -> bool:
         return _read_json(self._db_dir(database) / "_database.json") is not None
@@ -197,7 +197,7 @@ class Catalog:
 
     # -- tables ----------------------------------------------------------------
     def _table_path(self, database: str, name: str) -> Path:
-        return self._db_dir(database) / f"{name.lower()}.json"
+        return self._db_dir(database) / f"{check_catalog_name('table', name).lower()}.json"
 
     def table_exists(self, database: str, name: str) -> bool:
         return _read_json(self._table_path(database, name)) is not None
@@ -229,6 +229,9 @@ class Catalog:
         return self.upsert_table(database, table_input)
 
     def upsert_table(self, database: str, table_input: dict) -> dict:
+        check_catalog_name("table", table_input["Name"])
+        if (table_input.get("StorageDescriptor") or {}).get("Location"):
+            self.lake.local_path(table_location(table_input))  # a location outside the lake fails
         self.ensure_database(database)
         existing = _read_json(self._table_path(database, table_input["Name"]))
         created = existing["CreateTime"] if existing else _now()

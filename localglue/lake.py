@@ -19,12 +19,40 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from localglue.errors import LakehouseError
 
 S3_SCHEMES = ("s3://", "s3a://", "s3n://")
+# Looser than S3's rules (tests use one-letter buckets) but never a lake folder such as
+# _catalog, never a dot name, never a path.
+BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
+# Glue Data Catalog database and table names as local file names: letters, digits, _ and -.
+CATALOG_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,254}")
+
+
+class OutsideLakeError(LakehouseError):
+    """A path a job names would resolve outside the lake root (or is not a lake path)."""
+
+
+def check_catalog_name(kind: str, name: str) -> str:
+    """A database or table name that is safe as one path component, else a clear error."""
+    if not isinstance(name, str) or not CATALOG_NAME.fullmatch(name):
+        raise LakehouseError(
+            f"{kind} name {name!r} is not valid: use letters, digits, '_' and '-' "
+            "(at most 255 characters)"
+        )
+    return name
+
+
+def check_file_name(kind: str, name: str) -> str:
+    """A name used as one file name in a lake folder (a job name): no separator, no dot name."""
+    if not name or name.startswith(".") or any(c in name for c in "/\\\0"):
+        raise LakehouseError(f"{kind} {name!r} is not valid here: no '/', '\\' or leading '.'")
+    return name
+
 
 _current: contextvars.ContextVar[Lake | None] = contextvars.ContextVar("lake", default=None)
 
@@ -82,13 +110,50 @@ class Lake:
         return self.root.as_uri()
 
     def local_path(self, uri: str) -> str:
-        """Map s3://BUCKET/KEY to <root>/BUCKET/KEY; file:// and plain paths pass through."""
-        for scheme in S3_SCHEMES:
-            if uri.startswith(scheme):
-                return str(self.root / uri[len(scheme) :])
-        if uri.startswith("file://"):
-            return uri[len("file://") :]
-        return uri
+        """Map s3://BUCKET/KEY to <root>/BUCKET/KEY, and check that it stays in the lake.
+
+        Every reader, sink, purge, crawl, catalog location and bookmark goes through here.
+        s3://, s3a:// and s3n:// need a bucket and a relative key without `..`; file:// URIs
+        and plain paths must resolve (symbolic links followed) inside the lake root.
+        Anything else raises OutsideLakeError naming the path: nothing outside the lake is
+        read, written or deleted.
+        """
+        text = os.fspath(uri)
+        if "\0" in text:
+            raise OutsideLakeError(f"path {text!r} contains a NUL byte")
+        scheme = next((s for s in S3_SCHEMES if text.lower().startswith(s)), None)
+        if scheme is not None:
+            bucket, _, key = text[len(scheme) :].partition("/")
+            if not bucket:
+                raise OutsideLakeError(f"path {text}: empty bucket name; write s3://BUCKET/KEY")
+            if not BUCKET.fullmatch(bucket) or ".." in bucket:
+                raise OutsideLakeError(f"path {text}: {bucket!r} is not a valid bucket name")
+            if key.startswith("/"):
+                raise OutsideLakeError(
+                    f"path {text}: absolute key; write s3://{bucket}/KEY without a leading '/'"
+                )
+            parts = key.split("/")
+            if ".." in parts:
+                raise OutsideLakeError(f"path {text}: '..' is not allowed in a lake path")
+            candidate = self.root.joinpath(bucket, *[p for p in parts if p not in ("", ".")])
+        else:
+            if text.lower().startswith("file://"):
+                host, slash, rest = text[len("file://") :].partition("/")
+                if host not in ("", "localhost"):
+                    raise OutsideLakeError(f"path {text}: a file:// URI names no host")
+                text_path = unquote(slash + rest)
+            else:
+                text_path = text
+            if ".." in Path(text_path).parts:
+                raise OutsideLakeError(f"path {text}: '..' is not allowed in a lake path")
+            candidate = Path(os.path.abspath(text_path))
+        real = Path(os.path.realpath(candidate))
+        if real != self.root and self.root not in real.parents:
+            raise OutsideLakeError(
+                f"path {text} resolves to {real}, outside the lake {self.root}; "
+                "jobs may only name paths inside the lake"
+            )
+        return str(candidate)
 
     def s3_uri(self, local: str | os.PathLike) -> str:
         """Inverse of local_path, for paths inside the lake."""

@@ -132,18 +132,61 @@ def cds_archive() -> Path | None:
         for jar in sorted(os.scandir(jars), key=lambda e: e.name):
             digest.update(f"{jar.name} {jar.stat().st_size}".encode())
     digest.update(" ".join(JIT_OPTIONS).encode())
-    return Path(tempfile.gettempdir()) / "stedi-cds" / f"spark-{digest.hexdigest()[:16]}.jsa"
+    return cds_dir() / f"spark-{digest.hexdigest()[:16]}.jsa"
+
+
+def cds_dir() -> Path:
+    """A per-user cache folder: an archive in a shared /tmp could be planted by anyone and
+    would be loaded into the JVM. $XDG_CACHE_HOME (else ~/.cache)/stedi-lakehouse/cds."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "stedi-lakehouse" / "cds"
+
+
+def _private(path: Path, *, directory: bool) -> bool:
+    """Ours alone: owned by this user, not a symbolic link, writable by nobody else."""
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    kind = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)
+    return kind and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _private_dir(folder: Path) -> bool:
+    """Create `folder` mode 0700 if missing, tighten it if ours; False if it is not ours."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.lstat(folder).st_uid == os.getuid() and not folder.is_symlink():
+            os.chmod(folder, 0o700)
+    except OSError:
+        return False
+    return _private(folder, directory=True)
+
+
+def _remove_old_keys(archive: Path) -> None:
+    """Archives of other Java builds or jar sets are never mapped again: 130-160 MB each."""
+    for old in archive.parent.glob("spark-*.jsa"):
+        if old.name != archive.name:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _cds_options(archive: Path | None) -> tuple[list[str], Path | None]:
-    """JVM options for the archive, and the file a recording session writes (or None)."""
-    if archive is None:
+    """JVM options for the archive, and the file a recording session writes (or None).
+
+    Nothing is mapped or recorded unless the folder is this user's alone (mode 0700) and the
+    archive is this user's file, writable by no one else."""
+    if archive is None or not _private_dir(archive.parent):
         return [], None
+    _remove_old_keys(archive)
     quiet = "-Xlog:cds*=off"  # never print archive notices into a user's run
-    if archive.is_file():
+    if archive.is_file() or archive.is_symlink():
+        if not _private(archive, directory=False):
+            return [], None
         return [f"-XX:SharedArchiveFile={archive}", quiet], None
     with contextlib.suppress(OSError):
-        archive.parent.mkdir(parents=True, exist_ok=True)
         for stale in archive.parent.glob("*.part"):  # left by a JVM killed while writing
             if time.time() - stale.stat().st_mtime > 3600:
                 stale.unlink()

@@ -7,8 +7,10 @@ catalog, and <lake>/_dataset.json with the expected counts of both profiles.
 The trusted/curated rows are derived here with plain Python using the rules the
 two profiles implement:
   rubric: consent = shareWithResearchAsOfDate present; joins on e-mail / serial.
-  strict: as rubric, and no reading before the consent date; the ML table keeps
-          no identifier column.
+  strict: consent > 0 on every record of an email, no reading before it, a device
+          read only when it has one owner, the ML table pairs the same owner's
+          readings and keeps no identifier column.
+`build(..., traps=True)` adds the cases where the two differ (see _landing_rows).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from localglue.catalog import Catalog, make_table_input
+from localglue.catalog import Catalog, make_table_input, table_columns, table_location
 from localglue.lake import Lake
 from stedi.tables import DATABASE, DEFAULT_BUCKET, TABLES
 
@@ -59,51 +61,85 @@ LOCATIONS = {t.name: t.folder for t in TABLES}
 T0 = 1655564000000  # epoch milliseconds, like the STEDI data
 
 
-def _landing_rows():
+def _customer(i: int, consent, serial: str | None = None) -> dict:
+    c = {
+        "customerName": f"Test{i} Person",
+        "email": f"Test{i}.Person@test.com",
+        "phone": "8015551212",
+        "birthDay": "1990-01-01",
+        "serialNumber": serial or f"00000000-0000-4000-8000-{i:012d}",
+        "registrationDate": T0,
+        "lastUpdateDate": T0,
+        "shareWithPublicAsOfDate": T0,
+    }
+    if i % 2 == 0:
+        c["shareWithFriendsAsOfDate"] = T0
+    if consent is not None:
+        c["shareWithResearchAsOfDate"] = consent
+    return c
+
+
+def _readings(c: dict, i: int, offset: int) -> tuple[list[dict], list[dict]]:
+    """Six readings every 10 s on the phone and on the device, the first three before consent;
+    the values differ per customer, so a pair of two customers' readings is recognisable."""
+    accel, steps = [], []
+    for k in range(6):
+        ts = T0 + k * 10_000 + offset
+        x = 0.5 + i / 16
+        accel.append({"user": c["email"], "timestamp": ts, "x": x, "y": -0.25, "z": float(k % 2)})
+        steps.append(
+            {
+                "sensorReadingTime": ts,
+                "serialNumber": c["serialNumber"],
+                "distanceFromObject": 200 + 10 * i + k,
+            }
+        )
+    return accel, steps
+
+
+def _landing_rows(traps: bool = False):
+    """Eight customers (3 and 7 never consented, 6 never used the app). With `traps`, the
+    cases the rubric lets through and strict does not: customers 0 and 1 record at the same
+    instants (a timestamp-only join pairs them), customer 8 has consent 0, and customers 9
+    (consenting) and 10 (not) share one device."""
     customers, accel, steps = [], [], []
     for i in range(8):
-        consent = T0 + 30_000 if i % 4 != 3 else None  # customers 3 and 7 did not consent
-        name = f"Test{i} Person"
-        c = {
-            "customerName": name,
-            "email": f"Test{i}.Person@test.com",
-            "phone": "8015551212",
-            "birthDay": "1990-01-01",
-            "serialNumber": f"00000000-0000-4000-8000-{i:012d}",
-            "registrationDate": T0,
-            "lastUpdateDate": T0,
-            "shareWithPublicAsOfDate": T0,
-        }
-        if i % 2 == 0:
-            c["shareWithFriendsAsOfDate"] = T0
-        if consent is not None:
-            c["shareWithResearchAsOfDate"] = consent
-        if i == 6:  # consented, but never used the app: not curated
-            customers.append(c)
-            continue
+        c = _customer(i, T0 + 30_000 if i % 4 != 3 else None)
         customers.append(c)
-        for k in range(6):  # readings every 10 s, the first three before consent
-            ts = T0 + k * 10_000 + i  # distinct per device so joins stay one-to-one
-            accel.append(
-                {"user": c["email"], "timestamp": ts, "x": 0.5, "y": -0.25, "z": float(k % 2)}
-            )
-            steps.append(
-                {
-                    "sensorReadingTime": ts,
-                    "serialNumber": c["serialNumber"],
-                    "distanceFromObject": 200 + k,
-                }
-            )
+        if i == 6:  # consented, but never used the app: not curated
+            continue
+        # distinct instants per device keep joins one-to-one, unless traps pairs 0 and 1
+        a, s = _readings(c, i, 0 if traps and i == 1 else i)
+        accel += a
+        steps += s
+    if traps:
+        shared = "00000000-0000-4000-8000-0000000000ff"
+        for i, c in [(8, _customer(8, 0)), (9, _customer(9, T0 + 30_000, shared))]:
+            customers.append(c)
+            a, s = _readings(c, i, i)
+            accel += a
+            steps += s
+        customers.append(_customer(10, None, shared))
     return customers, accel, steps
 
 
-def derive(profile: str) -> dict[str, list[dict]]:
-    """All eight tables' rows for one profile."""
-    customers, accel, steps = _landing_rows()
+def derive(profile: str, traps: bool = False) -> dict[str, list[dict]]:
+    """All eight tables' rows for one profile, by the rules its jobs implement."""
+    customers, accel, steps = _landing_rows(traps)
     strict = profile == "strict"
-    trusted = [c for c in customers if c.get("shareWithResearchAsOfDate") is not None]
-    trusted = [{k: c.get(k) for k, _ in CUSTOMER_COLUMNS} for c in trusted]
-    consent = {c["email"]: c["shareWithResearchAsOfDate"] for c in trusted}
+    columns = [k for k, _ in CUSTOMER_COLUMNS]
+    if strict:  # consent > 0 on every record of the email; the window opens at the latest
+        records: dict[str, list] = {}
+        for c in customers:
+            records.setdefault(c["email"], []).append(c.get("shareWithResearchAsOfDate"))
+        consent = {e: max(v) for e, v in records.items() if all((x or 0) > 0 for x in v)}
+    else:  # the key is present
+        consent = {
+            c["email"]: c["shareWithResearchAsOfDate"]
+            for c in customers
+            if c.get("shareWithResearchAsOfDate") is not None
+        }
+    trusted = [{k: c.get(k) for k in columns} for c in customers if c["email"] in consent]
     acc_t = [
         a
         for a in accel
@@ -111,17 +147,26 @@ def derive(profile: str) -> dict[str, list[dict]]:
     ]
     users = {a["user"] for a in acc_t}
     curated = [c for c in trusted if c["email"] in users]
-    serial_consent = {c["serialNumber"]: c["shareWithResearchAsOfDate"] for c in curated}
-    step_t = [
-        s
-        for s in steps
-        if s["serialNumber"] in serial_consent
-        and (not strict or s["sensorReadingTime"] >= serial_consent[s["serialNumber"]])
-    ]
+    if strict:  # a device belongs to one email across every landing record
+        emails: dict[str, set] = {}
+        for c in customers:
+            emails.setdefault(c["serialNumber"], set()).add(c["email"])
+        owner = {s: next(iter(e)) for s, e in emails.items() if len(e) == 1}
+        step_t = [
+            s
+            for s in steps
+            if owner.get(s["serialNumber"]) in users
+            and s["sensorReadingTime"] >= consent[owner[s["serialNumber"]]]
+        ]
+    else:
+        owner = {}
+        serials = {c["serialNumber"] for c in curated}
+        step_t = [s for s in steps if s["serialNumber"] in serials]
     ml = []
     for s in step_t:
         for a in acc_t:
-            if a["timestamp"] == s["sensorReadingTime"]:
+            same_owner = not strict or owner[s["serialNumber"]] == a["user"]
+            if a["timestamp"] == s["sensorReadingTime"] and same_owner:
                 row = {**s, **a}
                 ml.append({k: row[k] for k, _ in ML_COLUMNS[profile]})
     return {
@@ -165,9 +210,11 @@ def register(lake: Lake, table: str, columns, fmt: str) -> None:
     Catalog(lake).upsert_table(DATABASE, make_table_input(table, location, columns, fmt))
 
 
-def build(lake: Lake, profile: str = "rubric", name: str = "minilake") -> dict[str, int]:
+def build(
+    lake: Lake, profile: str = "rubric", name: str = "minilake", traps: bool = False
+) -> dict[str, int]:
     """Write every table of `profile` into `lake` and return the row counts."""
-    tables = derive(profile)
+    tables = derive(profile, traps)
     for table, rows in tables.items():
         folder = Path(lake.local_path(f"s3://{DEFAULT_BUCKET}/{LOCATIONS[table]}"))
         columns = columns_of(table, profile)
@@ -179,7 +226,7 @@ def build(lake: Lake, profile: str = "rubric", name: str = "minilake") -> dict[s
         else:
             write_parquet(folder, rows, columns)
             register(lake, table, columns, "parquet")
-    expected = {p: {t: len(r) for t, r in derive(p).items()} for p in ("rubric", "strict")}
+    expected = {p: {t: len(r) for t, r in derive(p, traps).items()} for p in ("rubric", "strict")}
     lake.root.mkdir(parents=True, exist_ok=True)
     (lake.root / "_dataset.json").write_text(
         json.dumps(
@@ -187,3 +234,30 @@ def build(lake: Lake, profile: str = "rubric", name: str = "minilake") -> dict[s
         )
     )
     return expected[profile]
+
+
+# -- planting: change a finished table as a broken job would have written it -----------------
+
+
+def folder(lake: Lake, table: str) -> Path:
+    return Path(lake.local_path(table_location(Catalog(lake).get_table("stedi", table))))
+
+
+def read_rows(lake: Lake, table: str) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(next(folder(lake, table).glob("*.parquet"))).to_pylist()
+
+
+def rewrite(lake: Lake, table: str, rows: list[dict], columns: list[tuple[str, str]] | None = None):
+    """Replace a Parquet table's rows (and its catalog columns, as a Glue sink with
+    enableUpdateCatalog would)."""
+    doc = Catalog(lake).get_table("stedi", table)
+    columns = columns or [(n, t) for n, t in table_columns(doc)]
+    # keep the camelCase spelling the files use
+    spelled = {k.lower(): k for k in (rows[0] if rows else {})}
+    cols = [(spelled.get(n.lower(), n), t) for n, t in columns]
+    write_parquet(folder(lake, table), rows, cols)
+    Catalog(lake).upsert_table(
+        "stedi", make_table_input(table, table_location(doc), cols, "parquet")
+    )

@@ -178,21 +178,111 @@ def _rendered():
     return iam.render(iam.TRUST_FILE, **values), iam.render(iam.POLICY_FILE, **values)
 
 
-def test_job_policy_is_scoped_to_the_bucket_and_the_database():
-    trust, policy = _rendered()
-    assert trust["Statement"][0]["Principal"] == {"Service": "glue.amazonaws.com"}
-    for st, actions, resources in _statements(policy):
-        assert st["Effect"] == "Allow"
-        assert not any(a == "*" or a.endswith(":*") for a in actions), actions
-        service = {a.split(":")[0] for a in actions}
-        if service == {"s3"}:
-            assert all(r in ("arn:aws:s3:::my-lake", "arn:aws:s3:::my-lake/*") for r in resources)
-        elif service == {"glue"}:
-            assert all(r.startswith("arn:aws:glue:us-east-1:123456789012:") for r in resources)
-            assert not any(r.endswith(":table/*") or "database/*" in r for r in resources)
-        elif resources == ["*"]:  # only metric data, and only in Glue's namespaces
-            assert actions == ["cloudwatch:PutMetricData"]
-            assert st["Condition"]["StringEquals"]["cloudwatch:namespace"]
+S3 = "arn:aws:s3:::my-lake"
+LANDING = [f"{S3}/{s}/landing/*" for s in ("customer", "accelerometer", "step_trainer")]
+WRITABLE = [
+    f"{S3}/{p}/*"
+    for p in (
+        "customer/trusted",
+        "accelerometer/trusted",
+        "step_trainer/trusted",
+        "customer/curated",
+        "step_trainer/curated",
+        "temporary",
+        "sparkHistoryLogs",
+    )
+]
+GLUE = "arn:aws:glue:us-east-1:123456789012"
+# Sid -> (actions, resources): every statement of the job policy, exactly.
+EXPECTED_STATEMENTS = {
+    "ListTheLakePrefixes": (["s3:ListBucket"], [S3]),
+    "LocateTheLakeBucket": (["s3:GetBucketLocation"], [S3]),
+    "ReadLandingAndScripts": (["s3:GetObject"], [*LANDING, f"{S3}/scripts/*"]),
+    "ReadWriteTrustedCuratedAndTemporary": (
+        ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        WRITABLE,
+    ),
+    "CatalogOfTheStediDatabase": (
+        [
+            "glue:GetDatabase",
+            "glue:GetTable",
+            "glue:GetTables",
+            "glue:CreateTable",
+            "glue:UpdateTable",
+            "glue:GetPartition",
+            "glue:GetPartitions",
+            "glue:BatchCreatePartition",
+            "glue:BatchGetPartition",
+        ],
+        [f"{GLUE}:catalog", f"{GLUE}:database/stedi", f"{GLUE}:table/stedi/*"],
+    ),
+    "PublishDataQualityResults": (
+        ["glue:PublishDataQuality"],
+        [f"{GLUE}:dataQualityRuleset/*"],
+    ),
+    "GlueAndDataQualityMetrics": (["cloudwatch:PutMetricData"], ["*"]),
+    "JobLogs": (
+        ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        ["arn:aws:logs:us-east-1:123456789012:log-group:/aws-glue/*"],
+    ),
+}
+
+
+@pytest.mark.parametrize("sid", EXPECTED_STATEMENTS)
+def test_each_job_policy_statement_grants_exactly_its_actions_on_its_resources(sid):
+    _trust, policy = _rendered()
+    [(st, actions, resources)] = [s for s in _statements(policy) if s[0]["Sid"] == sid]
+    assert st["Effect"] == "Allow"
+    assert (actions, resources) == EXPECTED_STATEMENTS[sid]
+
+
+def test_the_job_policy_has_no_other_statement():
+    _trust, policy = _rendered()
+    assert [st["Sid"] for st in policy["Statement"]] == list(EXPECTED_STATEMENTS)
+
+
+def test_listing_is_limited_to_the_prefixes_the_jobs_use():
+    _trust, policy = _rendered()
+    [st] = [s for s in policy["Statement"] if s["Sid"] == "ListTheLakePrefixes"]
+    prefixes = st["Condition"]["StringLike"]["s3:prefix"]
+    zones = [r[len(S3) + 1 :] for r in LANDING + [f"{S3}/scripts/*"] + WRITABLE]
+    assert sorted(prefixes) == sorted(zones)
+
+
+def test_metrics_are_allowed_only_in_glue_namespaces():
+    _trust, policy = _rendered()
+    [st] = [s for s in policy["Statement"] if s["Sid"] == "GlueAndDataQualityMetrics"]
+    assert st["Condition"] == {
+        "StringEquals": {"cloudwatch:namespace": ["Glue", "Glue Data Quality"]}
+    }
+
+
+@pytest.mark.parametrize(
+    ("action", "key"),
+    [
+        ("s3:PutObject", "scripts/customer_landing_to_trusted.py"),
+        ("s3:DeleteObject", "scripts/machine_learning_curated.py"),
+        ("s3:PutObject", "customer/landing/customer-1.json"),
+        ("s3:DeleteObject", "step_trainer/landing/step_trainer-1.json"),
+        ("s3:GetObject", "elsewhere/secret.json"),
+        ("s3:PutObject", "customer/landing/trusted/x.json"),
+    ],
+)
+def test_no_job_can_rewrite_scripts_or_landing_or_touch_other_prefixes(action, key):
+    _trust, policy = _rendered()
+    grants = [(a, r) for _st, acts, res in _statements(policy) for a in acts for r in res]
+    assert not any(a == action and fnmatch.fnmatchcase(f"{S3}/{key}", r) for a, r in grants), (
+        action,
+        key,
+    )
+
+
+def test_glue_assumes_the_role_only_for_this_account():
+    trust, _policy = _rendered()
+    [st] = trust["Statement"]
+    assert st["Principal"] == {"Service": "glue.amazonaws.com"}
+    assert st["Action"] == "sts:AssumeRole"
+    assert st["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 
 
 @pytest.mark.parametrize("json_path", JOB_FILES)
@@ -207,7 +297,9 @@ def test_job_policy_covers_every_path_and_table_the_job_uses(json_path):
     text = json.dumps(doc)
     for uri in set(__import__("re").findall(r"s3://my-lake/[^\"\\ ]*", text)):
         key_arn = "arn:aws:s3:::" + uri[len("s3://") :] + "x"
-        assert allowed("s3:GetObject", key_arn) and allowed("s3:PutObject", key_arn), uri
+        assert allowed("s3:GetObject", key_arn), uri
+        read_only = "/landing/" in uri or "/scripts/" in uri
+        assert allowed("s3:PutObject", key_arn) != read_only, uri
     for node in doc["codeGenConfigurationNodes"].values():
         for body in node.values():
             table = body.get("Table") or body.get("SchemaChangePolicy", {}).get("Table")
@@ -215,6 +307,33 @@ def test_job_policy_covers_every_path_and_table_the_job_uses(json_path):
             if table:
                 arn = f"arn:aws:glue:us-east-1:123456789012:table/{database}/{table}"
                 assert allowed("glue:GetTable", arn), arn
+
+
+def test_aws_policy_renders_offline_with_an_account(capsys, monkeypatch):
+    """No credentials, no network: with --account nothing asks STS."""
+    from lakehouse.cli import main as cli_main
+
+    def no_sts(_aws):
+        raise AssertionError("STS was called")
+
+    monkeypatch.setattr(iam, "account_id", no_sts)
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    argv = ["aws", "policy", "--bucket", "my-lake", "--account", "123456789012"]
+    assert cli_main([*argv, "--region", "us-east-1"]) == 0
+    policy = json.loads(capsys.readouterr().out)
+    assert policy == _rendered()[1]
+    assert cli_main([*argv, "--region", "us-east-1", "--trust"]) == 0
+    assert json.loads(capsys.readouterr().out) == _rendered()[0]
+
+
+def test_a_malformed_account_is_refused(capsys):
+    from lakehouse.cli import main as cli_main
+
+    code = cli_main(["aws", "policy", "--bucket", "my-lake", "--account", "12ab"])
+    assert code == 2 and "12-digit" in capsys.readouterr().err
 
 
 def test_policy_template_with_a_placeholder_left_is_refused(tmp_path):

@@ -55,3 +55,75 @@ def test_files_are_listed_on_the_driver(spark):
     """A distributed listing job per read costs seconds on a 1,800-file landing."""
     threshold = spark.conf.get("spark.sql.sources.parallelPartitionDiscovery.threshold")
     assert int(threshold) >= 100_000
+
+
+# -- the archive's home: per user, private, owner checked --------------------------------------
+
+
+@pytest.fixture
+def cache_home(monkeypatch, tmp_path):
+    monkeypatch.delenv(spark_mod.CDS_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_the_archive_lives_in_a_per_user_cache_not_in_shared_tmp(cache_home):
+    import tempfile
+
+    archive = spark_mod.cds_archive()
+    assert archive is not None and archive.parent == cache_home / "stedi-lakehouse" / "cds"
+    assert not str(archive).startswith(tempfile.gettempdir() + "/stedi-cds")
+
+
+def test_the_cache_folder_is_created_mode_0700(cache_home):
+    archive = spark_mod.cds_archive()
+    options, recording = spark_mod._cds_options(archive)
+    assert recording is not None and options
+    assert archive.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_open_cache_folder_of_ours_is_closed_to_others(cache_home):
+    archive = spark_mod.cds_archive()
+    archive.parent.mkdir(parents=True, mode=0o777)
+    archive.parent.chmod(0o777)
+    spark_mod._cds_options(archive)
+    assert archive.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_folder_owned_by_someone_else_is_not_used(cache_home, monkeypatch):
+    import os
+
+    archive = spark_mod.cds_archive()
+    archive.parent.mkdir(parents=True)
+    archive.write_bytes(b"planted")
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(archive.parent).st_uid + 1)
+    assert spark_mod._cds_options(archive) == ([], None)
+
+
+def test_a_symlinked_cache_folder_is_not_used(cache_home, tmp_path):
+    archive = spark_mod.cds_archive()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    archive.parent.parent.mkdir(parents=True)
+    archive.parent.symlink_to(elsewhere)
+    assert spark_mod._cds_options(archive) == ([], None)
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o646])
+def test_an_archive_others_can_write_is_never_mapped(cache_home, mode):
+    archive = spark_mod.cds_archive()
+    archive.parent.mkdir(parents=True, mode=0o700)
+    archive.write_bytes(b"archive")
+    archive.chmod(mode)
+    assert spark_mod._cds_options(archive) == ([], None)
+
+
+def test_archives_of_old_keys_are_removed(cache_home):
+    archive = spark_mod.cds_archive()
+    archive.parent.mkdir(parents=True, mode=0o700)
+    old = archive.parent / "spark-0123456789abcdef.jsa"
+    old.write_bytes(b"old java")
+    archive.write_bytes(b"current")
+    options, _ = spark_mod._cds_options(archive)
+    assert f"-XX:SharedArchiveFile={archive}" in options
+    assert not old.exists() and archive.exists()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
-from localglue.catalog import Catalog, make_table_input, table_columns, table_location
+from localglue.catalog import Catalog, table_columns
 from localglue.lake import Lake
 from tests import minilake
-from validation.report import failed_check_names
+from tests.minilake import folder, read_rows, rewrite
+from validation.report import failed_check_names, find_failure
 from validation.run import main
 
 
@@ -27,28 +27,6 @@ def run(lake: Lake, profile: str, *extra: str) -> tuple[int, dict]:
     code = main(["--lake", str(lake.root), "--profile", profile, "--quiet", *extra])
     report = json.loads((report_dir / "report.json").read_text())
     return code, report
-
-
-def folder(lake: Lake, table: str) -> Path:
-    return Path(lake.local_path(table_location(Catalog(lake).get_table("stedi", table))))
-
-
-def read_rows(lake: Lake, table: str) -> list[dict]:
-    return pq.read_table(next(folder(lake, table).glob("*.parquet"))).to_pylist()
-
-
-def rewrite(lake: Lake, table: str, rows: list[dict], columns: list[tuple[str, str]] | None = None):
-    """Replace a Parquet table's rows (and its catalog columns, as a Glue sink with
-    enableUpdateCatalog would)."""
-    doc = Catalog(lake).get_table("stedi", table)
-    columns = columns or [(n, t) for n, t in table_columns(doc)]
-    # keep the camelCase spelling the files use
-    spelled = {k.lower(): k for k in (rows[0] if rows else {})}
-    cols = [(spelled.get(n.lower(), n), t) for n, t in columns]
-    minilake.write_parquet(folder(lake, table), rows, cols)
-    Catalog(lake).upsert_table(
-        "stedi", make_table_input(table, table_location(doc), cols, "parquet")
-    )
 
 
 def landing_customer(lake: Lake, consenting: bool) -> dict:
@@ -177,14 +155,7 @@ def test_a_planted_violation_fails_the_run_and_names_the_check(
     table, name = check.split(":")
     assert name in out  # the terminal table names it too
     assert name in (tmp_path / "reports" / profile / "report.md").read_text()
-    failure = next(
-        f
-        for t in report["tables"]
-        if t["table"] == table
-        for f in t["failures"]
-        if f["name"] == name
-    )
-    assert failure["severity"] == "critical"
+    assert find_failure(report, check)["severity"] == "critical"
 
 
 def test_the_strict_pre_consent_check_is_not_part_of_the_rubric_profile(tmp_path):
@@ -200,7 +171,7 @@ def test_the_strict_pre_consent_check_is_not_part_of_the_rubric_profile(tmp_path
 def test_a_sample_of_offending_rows_is_reported(tmp_path):
     lake = build(tmp_path, "rubric")
     plant_unknown_accelerometer_user(lake)
-    _, report = run(lake, "rubric")
+    _, report = run(lake, "rubric", "--show-rows")
     table = next(t for t in report["tables"] if t["table"] == "accelerometer_trusted")
     failure = next(
         f for f in table["failures"] if f["name"] == "integrity.user_is_trusted_customer"

@@ -11,8 +11,13 @@ report.json schema (schema_version 1; keys are stable, new keys may be added):
   "exit_code": 0 | 1,
   "max_severity_failure": "critical" | "warning" | null,
   "summary": {"tables": 8, "critical_failures": 0, "warnings": 2,
-              "count_mismatches": 0, "counts_without_expectation": 0},
+              "count_mismatches": 0, "counts_without_expectation": 0,
+              "privacy_warnings": 2},                  # rubric profile only
   "data_docs": "/abs/reports/data_docs/index.html" | null,
+  "privacy": {"severity": "warning", "shared_devices": 0, "warnings": 2,      # rubric profile only
+              "description": "...",                    # rows strict removes, by reason
+              "tables": [{"table": "accelerometer_trusted", "rows": 8956,
+                          "reasons": {"reading before consent": 8956}}, ...]},
   "quarantine": {"check": "landing.lines_accounted_for", "severity": "critical",   # local lakes
                  "status": "passed" | "failed" | "not recorded", "message": "...",
                  "quarantined": {"customer": 0, ...}, "sources": [...]},  # stedi/ledger.py
@@ -185,6 +190,18 @@ def build_report(*, lake, engine, profile, counts, tables: list[dict], data_docs
     }
 
 
+def find_failure(report: dict, check: str) -> dict:
+    """The failure entry of '<table>:<check>' (StopIteration when it did not fail)."""
+    table, name = check.split(":")
+    return next(
+        f
+        for t in report["tables"]
+        if t["table"] == table
+        for f in t["failures"]
+        if f["name"] == name
+    )
+
+
 def failed_check_names(report: dict) -> set[str]:
     """'<table>:<check>' for every failure of any severity (what tests and callers look for)."""
     return {f"{t['table']}:{f['name']}" for t in report["tables"] for f in t["failures"]}
@@ -232,6 +249,15 @@ def write_markdown(report: dict, path: Path) -> None:
                 lines.append(f"  - expected {f['kwargs']['expected']}, found {f['observed']}")
             for s in f["sample"]:
                 lines.append(f"  - sample: `{_short(s, 200)}`")
+    if report.get("privacy"):
+        from validation.privacy import lines as privacy_lines
+
+        lines += [
+            "",
+            "## Privacy: what the rubric lets through and strict would not (warnings)",
+            "",
+        ]
+        lines += [f"- {line}" for line in privacy_lines(report["privacy"])]
     if report.get("quarantine"):
         q = report["quarantine"]
         counts = ", ".join(f"{s} {n}" for s, n in q["quarantined"].items())
@@ -294,6 +320,12 @@ def print_table(report: dict, console=None) -> None:
             "\n".join(notes) or "",
         )
     console.print(table)
+    if report.get("privacy"):
+        from validation.privacy import lines as privacy_lines
+
+        console.print("privacy (warnings): what the rubric lets through and strict would not")
+        for line in privacy_lines(report["privacy"]):
+            console.print(f"  [yellow]{line}[/yellow]")
     if report.get("quarantine"):
         q = report["quarantine"]
         counts = ", ".join(f"{s} {n}" for s, n in q["quarantined"].items())

@@ -62,9 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--screenshots",
         nargs="?",
-        const="docs/screenshots",
+        const="",
         metavar="DIR",
-        help="also render the grader screenshots into DIR (default docs/screenshots)",
+        help="also render the grader screenshots into DIR (default <lake>/../reports/screenshots)",
+    )
+    p.add_argument(
+        "--show-rows",
+        action="store_true",
+        help="show offending rows unmasked in the terminal, reports and Data Docs "
+        "(default: emails masked as a***@test.com, other identifiers hashed, none in Data Docs)",
     )
     athena = p.add_argument_group(
         "athena (or env ATHENA_DATABASE, ATHENA_WORKGROUP, ATHENA_OUTPUT_LOCATION, AWS_REGION, AWS_ENDPOINT_URL)"
@@ -114,8 +120,11 @@ def validate(
     tables: list[str] | None = None,
     expectations: str | None = None,
     engine_options: dict | None = None,
+    show_rows: bool = False,
 ) -> dict:
-    """Run every check and write the reports; return the report dict."""
+    """Run every check and write the reports; return the report dict.
+
+    Personal data in samples is masked unless `show_rows` (validation/masking.py)."""
     from validation import report as rep
     from validation.checks import count_check
     from validation.engines import make_engine
@@ -156,7 +165,7 @@ def validate(
         timings["counts_s"] = round(time.perf_counter() - mark, 3)
         from validation.gx_runner import run_checkpoint
 
-        results, docs = run_checkpoint(engine, suites, report_dir, profile, timings)
+        results, docs = run_checkpoint(engine, suites, report_dir, profile, timings, show_rows)
         entries = []
         for loaded in suites:
             entry = rep.table_entry(
@@ -165,8 +174,17 @@ def validate(
             for failure in entry["failures"]:
                 _sample_unexpected_rows(engine, loaded.table, failure)
             entries.append(entry)
+        privacy = None
+        if profile == "rubric":  # what the rubric lets through and strict would not
+            from validation.privacy import privacy_section
+
+            privacy = privacy_section(engine)
     finally:
         engine.close()
+    if not show_rows:
+        from validation.masking import mask_failures
+
+        mask_failures(entries)
     # Landing ledger (stedi/ledger.py): landing lines = accepted + quarantined, per source.
     from stedi import ledger
 
@@ -182,6 +200,9 @@ def validate(
         tables=entries,
         data_docs=docs,
     )
+    if privacy is not None:
+        report["privacy"] = privacy
+        report["summary"]["privacy_warnings"] = privacy["warnings"]
     if accounts is not None:
         report["quarantine"] = accounts.to_report()
         if accounts.status == "failed":  # critical even when --tables left out the landing tables
@@ -220,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             tables=args.tables,
             expectations=args.expectations,
             engine_options=options,
+            show_rows=args.show_rows,
         )
     except LakehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -231,9 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reports: {report_dir / 'report.json'}, {report_dir / 'report.md'}")
         if report["data_docs"]:
             print(f"GX Data Docs: {report['data_docs']}")
-    if args.screenshots:
+    if args.screenshots is not None:
         from validation import screenshots
 
+        out = args.screenshots or str(default_report_dir(lake) / "screenshots")
         shots = ["--lake", str(lake.root), "--engine", args.engine, "--profile", args.profile]
         athena = {
             "--athena-database": args.athena_database,
@@ -243,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             "--endpoint-url": args.endpoint_url,
         }
         shots += [part for flag, value in athena.items() if value for part in (flag, value)]
-        code = screenshots.main([*shots, "--out", args.screenshots])
+        code = screenshots.main([*shots, "--out", out])
         if code:
             return code
     return report["exit_code"]

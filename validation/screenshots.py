@@ -1,7 +1,7 @@
 """Evidence images for graders: one PNG (+ JSON sidecar) per query the rubric asks for.
 
     python -m validation.screenshots [--lake DIR] [--engine local|athena] [--profile P]
-                                     [--database stedi] [--out docs/screenshots/] [--no-rows]
+                                     [--database stedi] [--out reports/screenshots/] [--no-rows]
 
 The same SQL text runs on DuckDB over the local lake (validation.engines.local)
 and on Athena; each image names the engine that ran it (with the Athena query
@@ -12,10 +12,12 @@ Queries (file stem -> what a grader checks):
   count_<table>                    SELECT COUNT(*) for each of the 8 tables
   customer_landing_blank_consent   COUNT of rows without shareWithResearchAsOfDate: many
   customer_trusted_blank_consent   the same query on customer_trusted: 0
-  machine_learning_curated_sample  a few rows of the ML table (skipped with --no-rows)
+  machine_learning_curated_sample  a few rows of the ML table, without its identifier
+                                   columns (skipped with --no-rows)
 
-The committed docs/screenshots/ are made from the shared STEDI data with --no-rows:
-no row of that data may enter the repository, only counts.
+Images go to reports/screenshots/ (not committed) unless --out names a folder. The
+committed docs/screenshots/ are made from the shared STEDI data with --no-rows and
+--out docs/screenshots: no row of that data may enter the repository, only counts.
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ from stedi.tables import (
 from validation.engines.base import count_sql
 from validation.render import QueryShot, render_png, write_sidecar
 
-DEFAULT_OUT = Path("docs/screenshots")
+DEFAULT_OUT = Path("reports/screenshots")
+# The ML table's columns that identify no one, present in both profiles (the rubric's table
+# also has serialNumber and user: never shown).
+SAMPLE_COLUMNS = ("sensorReadingTime", "distanceFromObject", "timestamp", "x", "y", "z")
 SAMPLE_ROWS = 10
 
 
@@ -56,7 +61,10 @@ def blank_consent_sql(table: str) -> str:
 
 def sample_sql(table: str) -> str:
     # Columns present in both profiles' ML table give a stable order on every engine.
-    return f"SELECT *\nFROM {table}\nORDER BY sensorReadingTime, x, y, z\nLIMIT {SAMPLE_ROWS}"
+    return (
+        f"SELECT {', '.join(SAMPLE_COLUMNS)}\nFROM {table}\n"
+        f"ORDER BY sensorReadingTime, x, y, z\nLIMIT {SAMPLE_ROWS}"
+    )
 
 
 @dataclass(frozen=True)
@@ -203,7 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--engine", choices=("local", "athena"), default="local")
     parser.add_argument("--profile", choices=PROFILES, default="rubric")
     parser.add_argument("--database", default=DATABASE, help="Glue database (default stedi)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT), help="output folder")
+    parser.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT),
+        help=f"output folder (default {DEFAULT_OUT}; docs/screenshots only when named)",
+    )
     parser.add_argument(
         "--no-rows",
         action="store_true",

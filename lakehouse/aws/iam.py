@@ -1,13 +1,19 @@
 """The Glue job role: trust and least-privilege policy from iam/*.json, rendered for one bucket.
 
-The policy grants the jobs only their bucket, the `stedi` database's catalog entries, Data
-Quality publishing, metrics in the Glue namespaces, and their own log groups. Placeholders
-{{bucket}}, {{region}}, {{account}}, {{database}} are filled in at setup.
+The policy grants the jobs their bucket BY PREFIX: read the landing zone and scripts/ (so no
+job can rewrite the raw data or any job's script), read and write the trusted and curated
+zones and the temporary/ and sparkHistoryLogs/ prefixes Glue writes, list only those
+prefixes; plus the `stedi` database's catalog entries, Data Quality publishing, metrics in
+the Glue namespaces, and their own log groups. The trust policy lets Glue assume the role
+only on behalf of the account (aws:SourceAccount, against confused deputies). Placeholders
+{{bucket}}, {{region}}, {{account}}, {{database}} are filled in at setup; with an account
+given, rendering needs neither credentials nor network.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from lakehouse.aws.clients import Aws, error_code
@@ -37,12 +43,17 @@ def account_id(aws: Aws) -> str:
     return aws.client("sts").get_caller_identity()["Account"]
 
 
-def policy_documents(aws: Aws, bucket: str, database: str) -> tuple[dict, dict]:
+def policy_documents(
+    aws: Aws, bucket: str, database: str, account: str | None = None
+) -> tuple[dict, dict]:
+    """(trust, policy); asks STS for the account only when `account` is not given."""
+    if account is not None and not re.fullmatch(r"\d{12}", account):
+        raise LakehouseError(f"account {account!r} is not a 12-digit AWS account id")
     values = {
         "bucket": bucket,
         "database": database,
         "region": aws.region or "*",
-        "account": account_id(aws),
+        "account": account or account_id(aws),
     }
     return render(TRUST_FILE, **values), render(POLICY_FILE, **values)
 

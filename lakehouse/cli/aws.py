@@ -89,6 +89,10 @@ def register(sub) -> None:
     p = aws_sub.add_parser("policy", parents=[common], help="print the job role's policy")
     p.add_argument("--bucket", required=True)
     p.add_argument("--database", default=DEFAULT_DATABASE)
+    p.add_argument(
+        "--account", help="12-digit account id: render offline (default: ask STS for it)"
+    )
+    p.add_argument("--trust", action="store_true", help="print the trust policy instead")
     p.set_defaults(func=run_policy)
 
 
@@ -280,8 +284,8 @@ def run_policy(args) -> int:
 
     aws = _aws(args)
     with aws_errors(aws):
-        _trust, policy = policy_documents(aws, _bucket(args.bucket), args.database)
-    if args.dry_run:
+        trust, policy = policy_documents(aws, _bucket(args.bucket), args.database, args.account)
+    if args.dry_run and args.account is None:
         return _dry_run_done(aws)
-    print(json.dumps(policy, indent=2))
+    print(json.dumps(trust if args.trust else policy, indent=2))
     return 0
