@@ -33,13 +33,16 @@ SLOW_MODULES = {
 
 
 def pytest_collection_modifyitems(items):
-    """`slow` by module; every user of the shared-data lakes on one xdist worker, so that
-    `-n 2 --dist loadgroup` builds each of those lakes once, not once per worker."""
+    """`slow` by module; every user of the shared-data lakes (or of the `make run` checkout) on
+    one xdist worker, so that `-n 2 --dist loadgroup` builds each once, not once per worker."""
     for item in items:
         if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-        if "shared_lake" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "shared_lake" in fixtures:
             item.add_marker(pytest.mark.xdist_group("shared_lake"))
+        if "after_make_run" in fixtures:
+            item.add_marker(pytest.mark.xdist_group("after_make_run"))
 
 
 # Small, quiet, deterministic: set before the JVM starts.
@@ -104,3 +107,40 @@ def shared_lake(shared_data, spark, tmp_path_factory):
         return lakes[profile]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def after_make_run(tmp_path_factory) -> Path:
+    """A copy of this checkout (tracked and new files) after the README's `make run`, with the
+    project's venv, and ../shared beside it as in CI. Built once: its users share one worker."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path_factory.mktemp("checkout") / "repo"
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    for name in listed:
+        if (REPO / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, copy / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEDI_")}
+    env["PYTHONPATH"] = str(copy)
+    venv = Path(sys.executable).parent.parent
+    done = subprocess.run(
+        ["make", "-o", f"{venv}/.installed", "run", f"VENV={venv}"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    if SHARED_DATA.is_dir():
+        (copy.parent / "shared" / "data").mkdir(parents=True)
+        (copy.parent / "shared" / "data" / "stedi-udacity").symlink_to(SHARED_DATA)
+    return copy

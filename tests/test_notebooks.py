@@ -132,7 +132,6 @@ def test_the_report_notebook_finds_the_newest_report(tmp_path, monkeypatch, wher
     for i, path in enumerate((old, new)):
         path.parent.mkdir(parents=True)
         path.write_text("{}")
-        import os
 
         os.utime(path, (1_000_000 + i, 1_000_000 + i))
     monkeypatch.delenv("STEDI_REPORT", raising=False)
@@ -184,38 +183,6 @@ def test_report_notebook_shows_the_failures_of_a_lake_with_a_privacy_violation(
     for check in failed.loc[failed["table"] == "customer_trusted", "check"]:
         assert check in text
     assert len(outputs(nb, "image/png")) == 1
-
-
-@pytest.fixture(scope="module")
-def after_make_run(tmp_path_factory) -> Path:
-    """A copy of this checkout after the README's `make run`, with the project's venv."""
-    import shutil
-    import subprocess
-
-    copy = tmp_path_factory.mktemp("checkout") / "repo"
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    for name in listed:
-        if (REPO / name).is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, copy / name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEDI_")}
-    env["PYTHONPATH"] = str(copy)
-    venv = Path(sys.executable).parent.parent
-    done = subprocess.run(
-        ["make", "-o", f"{venv}/.installed", "run", f"VENV={venv}"],
-        cwd=copy,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    return copy
 
 
 @pytest.mark.e2e
