@@ -5,7 +5,7 @@ files to s3://stedi-lake-house/<source>/landing/, create the three landing table
 committed DDL (sql/*.sql), and remember which dataset the lake now holds (<lake>/_dataset.json)
 so validation knows which row counts to expect.
 
-Every landing line is accepted or quarantined (stedi/landing.py): a landing folder in
+Every landing line is accepted or quarantined (stedi/landing/): a landing folder in
 the lake holds the ACCEPTED, normalised lines of SRC/<source>/landing/ under the same file
 names; rejected lines (malformed JSON, missing keys, superseded duplicate customers ...) go to
 <lake>/_quarantine/<source>/ with file, line and reason; the counts are recorded in the landing

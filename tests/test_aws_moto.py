@@ -161,6 +161,82 @@ def test_setup_refuses_a_folder_without_landing_data(endpoint, tmp_path, capsys)
     assert client("s3", endpoint).list_buckets()["Buckets"] == []
 
 
+# -- one landing: the bytes setup uploads are the bytes the local jobs read ---------------
+CORPUS = REPO / "tests" / "corpus" / "bad_landing"
+MESSY = {  # corpus file -> landing file name (both customer)
+    "customer/trailing_comma.json": "customer-trailing-commas.json",
+    "customer/malformed_json.json": "customer-garbage-lines.json",
+    "customer/empty.json": "customer-empty.json",
+    "customer_duplicates/a-older.json": "customer-duplicates-a.json",
+    "customer_duplicates/b-newer.json": "customer-duplicates-b.json",
+}
+
+
+def _messy_landing(root: Path) -> Path:
+    """A generated sample plus trailing commas, garbage lines, duplicate customers and an
+    empty file in customer/landing."""
+    from stedi.generator import generate
+
+    generate(root, 12, seed=3, type_drift=True)
+    for corpus, name in MESSY.items():
+        shutil.copyfile(CORPUS / corpus, root / "customer" / "landing" / name)
+    return root
+
+
+def _local_landing(lake) -> dict[str, bytes]:
+    from stedi import landing
+
+    out = {}
+    for source in landing.SOURCES:
+        folder = landing.landing_folder(lake, source)
+        for path in landing.landing_files(folder):
+            out[f"{source}/landing/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+    return out
+
+
+def _uploaded_landing(endpoint) -> dict[str, bytes]:
+    s3 = client("s3", endpoint)
+    out = {}
+    for area in ("customer", "accelerometer", "step_trainer"):
+        pages = s3.get_paginator("list_objects_v2").paginate(
+            Bucket=BUCKET, Prefix=f"{area}/landing/"
+        )
+        for obj in (o for page in pages for o in page.get("Contents", [])):
+            out[obj["Key"]] = s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read()
+    return out
+
+
+@pytest.mark.parametrize("dataset", ["shared data", "messy landing"])
+def test_setup_uploads_byte_for_byte_the_landing_files_the_local_jobs_read(
+    endpoint, tmp_path, capsys, request, dataset
+):
+    from localglue.lake import Lake
+    from stedi import landing, ledger
+    from stedi.ingest import ingest
+
+    if dataset == "shared data":
+        src = request.getfixturevalue("shared_data")
+    else:
+        src = _messy_landing(tmp_path / "messy")
+    lake = Lake(tmp_path / "lake")
+    ingest(src, lake)
+    assert ledger.check(lake).status == "passed"
+
+    assert cli(endpoint, "setup", "--bucket", BUCKET, "--landing", str(src)) == 0
+    out = capsys.readouterr().out
+    uploaded, local = _uploaded_landing(endpoint), _local_landing(lake)
+    assert sorted(uploaded) == sorted(local)
+    for key, data in local.items():
+        assert uploaded[key] == data, key
+
+    quarantined = sum(landing.quarantine_counts(lake).values())
+    if dataset == "messy landing":
+        assert uploaded["customer/landing/customer-empty.json"] == b""
+        assert quarantined > 0 and "line(s) not uploaded" in out
+    else:
+        assert quarantined == 0 and "not uploaded" not in out
+
+
 # -- deploy ------------------------------------------------------------------------------
 
 

@@ -90,7 +90,7 @@ def test_epochs_are_normalised_to_integer_milliseconds(value, expected):
     "value", ["yesterday", "", True, False, [1], {"ms": 1}, float("inf"), 2**63, 1e30, "1e30"]
 )
 def test_non_numeric_epochs_are_rejected(value):
-    with pytest.raises(landing._Reject, match="k is not"):
+    with pytest.raises(landing.Reject, match="k is not"):
         landing.to_epoch_ms(value, "k")
 
 

@@ -1,5 +1,9 @@
 """`aws setup`: a private, encrypted bucket with the landing data, and the catalog the jobs read.
 
+The landing objects are the bytes `ingest` lands locally (one acceptance, stedi.landing):
+accepted lines, normalised, duplicate customers resolved; rejected lines are counted in the
+report, not uploaded.
+
 The landing tables come from the same DDL the local catalog uses (sql/*.sql through
 crawler.table_input_from_ddl), with only the bucket in Location rewritten, so local and cloud
 tables cannot drift apart.
@@ -36,6 +40,7 @@ SSE_S3 = {
 class SetupReport:
     bucket_created: bool = False
     uploaded: list[str] = field(default_factory=list)
+    quarantined: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> reason: n
     tables: dict[str, str] = field(default_factory=dict)  # name -> created|updated
     role_arn: str | None = None
     dataset: dict = field(default_factory=dict)
@@ -66,8 +71,16 @@ def ensure_bucket(aws: Aws, bucket: str) -> bool:
     return created
 
 
-def landing_files(root: Path) -> list[tuple[Path, str]]:
-    """(file, key) for every file under root/<area>/landing/, keys mirroring the lake layout."""
+def landing_objects(root: Path) -> tuple[dict[str, bytes], dict[str, dict[str, int]]]:
+    """({key: bytes} of the landing zone, {source: {reason kind: quarantined lines}}).
+
+    The bytes are the ones `ingest` writes into the local lake (stedi.landing.accepted_files:
+    each delivered file's accepted lines under its own name), so jobs on AWS read exactly what
+    they read locally; the rejected lines are only counted here (`ingest` keeps them in the
+    lake's quarantine).
+    """
+    from stedi import landing, ledger
+
     root = Path(root)
     missing = [d for d in LANDING_DIRS if not (root / d).is_dir()]
     if missing:
@@ -76,22 +89,25 @@ def landing_files(root: Path) -> list[tuple[Path, str]]:
             "customer/landing, accelerometer/landing and step_trainer/landing "
             "(e.g. ../shared/data/stedi-udacity)"
         )
-    out = []
-    for d in LANDING_DIRS:
-        for path in sorted((root / d).rglob("*")):
-            if path.is_file() and not path.name.startswith((".", "_")):
-                out.append((path, path.relative_to(root).as_posix()))
-    return out
+    objects, quarantined = {}, {}
+    for folder in LANDING_DIRS:
+        source = folder.split("/", 1)[0]
+        scan = landing.scan_source(root / folder, source)
+        for name, data in landing.accepted_files(scan).items():
+            objects[f"{folder}/{name}"] = data
+        reasons = ledger.record_reasons(scan)
+        if reasons:
+            quarantined[source] = reasons
+    return objects, quarantined
 
 
-def upload_landing(aws: Aws, bucket: str, files: list[tuple[Path, str]]) -> list[str]:
+def upload_landing(aws: Aws, bucket: str, objects: dict[str, bytes]) -> list[str]:
     """Upload the files, then delete landing objects they do not include: the bucket's landing
     zone holds one dataset, never a mix of two setups (the expected counts would be wrong)."""
     s3 = aws.client("s3")
     keys = []
-    for path, key in files:
-        with path.open("rb") as body:
-            s3.put_object(Bucket=bucket, Key=key, Body=body)
+    for key, data in objects.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=data)
         keys.append(key)
     uploaded = set(keys)
     stale = []
@@ -179,9 +195,9 @@ def setup(
     table_inputs = landing_table_inputs(sql_dir, bucket, database)
     source = contextlib.nullcontext(Path(landing)) if landing else generated_landing()
     with source as root:
-        files = landing_files(root)
+        objects, report.quarantined = landing_objects(root)
         report.bucket_created = ensure_bucket(aws, bucket)
-        report.uploaded = upload_landing(aws, bucket, files)
+        report.uploaded = upload_landing(aws, bucket, objects)
         report.dataset = dataset_info(root)
         aws.client("s3").put_object(
             Bucket=bucket,

@@ -140,7 +140,10 @@ def run_setup(args) -> int:
         return _dry_run_done(aws)
     verb = "created" if report.bucket_created else "exists"
     print(f"bucket s3://{bucket}: {verb}; private (public access blocked), SSE-S3 encrypted")
-    print(f"landing data: {len(report.uploaded)} files uploaded")
+    print(f"landing data: {len(report.uploaded)} files uploaded (the lines `ingest` accepts)")
+    for source, reasons in report.quarantined.items():
+        detail = ", ".join(f"{n} {kind}" for kind, n in reasons.items())
+        print(f"  {source}: {sum(reasons.values())} line(s) not uploaded ({detail})")
     tables = ", ".join(f"{n} ({s})" for n, s in report.tables.items())
     print(f"Glue database {args.database}: tables {tables}")
     if report.role_arn:
