@@ -4,6 +4,7 @@
     python -m bench --scales 1,10         only those generated sizes (plus the shared data)
     python -m bench --skip-100x           everything but 100x (100x takes minutes)
     python -m bench --skip-shared         generated data only
+    python -m bench --grade-only          only the grade-vs-run comparison (shared data)
 
 Each measured run is a subprocess (bench/worker.py) so its wall time and peak memory are what
 a user pays, JVM included; the DuckDB floor runs on the same data in the same benchmark run.
@@ -93,6 +94,25 @@ def measure_pipeline(
         out.unlink(missing_ok=True)
 
 
+def measure_grade_vs_run(source: Path, timeout: float) -> dict:
+    """bench/grade_vs_run.py in its own process: grade of the 5 rubric jobs vs `lakehouse run`."""
+    m = run_measured(
+        [sys.executable, "-m", "bench.grade_vs_run", "--shared", str(source)],
+        cwd=REPO,
+        timeout=timeout,
+    )
+    entry = {"date": _now(), "ok": False}
+    try:
+        entry.update(json.loads(m.stdout.strip().splitlines()[-1]))
+        entry["ok"] = m.returncode == 0
+    except (ValueError, IndexError):
+        pass
+    if not entry["ok"]:
+        tail = (m.stderr.strip().splitlines() or ["(no output)"])[-1]
+        entry["error"] = f"exit {m.returncode}: {tail}"
+    return entry
+
+
 def _summary(entry: dict) -> str:
     if not entry.get("ok"):
         return f"FAILED ({entry.get('error')})"
@@ -108,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1,10,100", help="generated sizes, e.g. 1,10")
     parser.add_argument("--skip-100x", action="store_true", help="leave out the 100x size")
     parser.add_argument("--skip-shared", action="store_true", help="leave out the shared data")
+    parser.add_argument(
+        "--skip-grade", action="store_true", help="leave out the grade-vs-run comparison"
+    )
+    parser.add_argument(
+        "--grade-only", action="store_true", help="only the grade-vs-run comparison"
+    )
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared STEDI data")
     parser.add_argument("--profile", default="rubric")
     parser.add_argument("--cache", type=Path, default=None, help="where generated data is kept")
@@ -121,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    if args.grade_only:
+        args.skip_shared, args.skip_grade, scales = True, False, []
     if args.skip_100x:
         scales = [s for s in scales if s < 100]
     results_path = args.docs / "benchmarks.json"
@@ -146,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
             entry["floor"] = measure_floor(args.shared, args.timeout)
             results["shared"] = entry
             _say(f"  {_summary(entry)}")
+        if args.skip_grade or not (args.shared / "customer" / "landing").is_dir():
+            if "grade_vs_run" not in results:
+                skipped.append("grade vs run: skipped (--skip-grade or no shared data)")
+        else:
+            _say("shared data: grade of the 5 rubric jobs vs `lakehouse run`, alternated ...")
+            results["grade_vs_run"] = measure_grade_vs_run(args.shared, args.timeout)
+            _say(f"  {report.grade_summary(results['grade_vs_run'])}")
         for k in scales:
             _say(f"{k}x: generating (or reusing) data ...")
             gen_cmd = [sys.executable, "-m", "bench.scale", str(k)]
@@ -171,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             results["scales"][str(k)] = entry
             _say(f"  {_summary(entry)}")
         for k in (1, 10, 100):
-            if str(k) not in results["scales"]:
+            if str(k) not in results["scales"] and not args.grade_only:
                 skipped.append(f"generated {k}x: not run (use --scales)")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -18,6 +18,7 @@ TARGETS = {
     "scale100_total_s": 300.0,
     "scale100_peak_gib": 6.0,
     "growth_exponent": 1.0,
+    "grade_ratio": 1.2,
 }
 
 
@@ -98,9 +99,50 @@ def targets_table(results: dict) -> list[str]:
             _verdict(None if growth is None else growth <= TARGETS["growth_exponent"] + 0.05),
         ),
     ]
+    grade = results.get("grade_vs_run") or {}
+    rows.append(
+        (
+            "`lakehouse grade` of the 5 rubric jobs vs `lakehouse run` of them (shared data)",
+            f"≤ {TARGETS['grade_ratio']}x",
+            "-" if grade.get("ratio") is None else f"{grade['ratio']:.2f}x",
+            _verdict(None if not grade.get("ok") else grade["ratio"] <= TARGETS["grade_ratio"]),
+        )
+    )
     out = ["| target | goal | measured | verdict |", "|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return out
+
+
+def grade_summary(entry: dict) -> str:
+    if not entry.get("ok"):
+        return f"FAILED ({entry.get('error')})"
+    runs = ", ".join(f"{x:.1f}" for x in entry["run_seconds"])
+    grades = ", ".join(f"{x:.1f}" for x in entry["grade_seconds"])
+    return f"run {runs} s; grade {grades} s; ratio of medians {entry['ratio']:.2f}x"
+
+
+def grade_section(results: dict) -> list[str]:
+    entry = results.get("grade_vs_run")
+    if not entry:
+        return []
+    return [
+        "## Grade vs run",
+        "",
+        "`bench/grade_vs_run.py`, one process and one Spark session, after one untimed warm-up",
+        "run: `lakehouse run --no-validate` of the five rubric jobs on an ingested lake, and",
+        "`lakehouse grade` of a project holding the same five scripts (discovery, landing laid",
+        "byte for byte, the jobs, DuckDB counts, privacy checks, graphs, screenshots), alternated",
+        "(run, grade, grade, run, ...); the ratio is grade median / run median.",
+        "",
+        "| measured | rounds | run (s) | grade (s) | ratio | grade | load before/after |",
+        "|---|---|---|---|---|---|---|",
+        f"| {entry.get('date', '-')} | {entry.get('rounds', '-')} "
+        f"| {', '.join(f'{x:.1f}' for x in entry.get('run_seconds', []))} "
+        f"| {', '.join(f'{x:.1f}' for x in entry.get('grade_seconds', []))} "
+        f"| {'-' if entry.get('ratio') is None else format(entry['ratio'], '.2f') + 'x'} "
+        f"| {entry.get('grade_status', entry.get('error', '-'))} | {_load(entry)} |",
+        "",
+    ]
 
 
 def runs_table(results: dict) -> list[str]:
@@ -245,6 +287,7 @@ def write_markdown(results: dict, path: Path, png: Path | None) -> None:
         "`load before/after`: the machine's 1-minute load average around the run (2 CPUs: above",
         "2 means other work competed for them, and the times are inflated accordingly).",
         "",
+        *grade_section(results),
         "## Jobs",
         "",
         "`max plan-node rows` is the largest row count any Spark plan node of the job produced",

@@ -41,6 +41,24 @@ def test_unparseable_and_rtf_ddl_is_reported_and_skipped_never_fatal():
     assert "does not parse" in reasons["step_trainer_landing.sql"]
 
 
+def test_athena_generated_ddl_with_db_dot_table_in_one_pair_of_backticks_names_both(tmp_path):
+    (tmp_path / "ddl").mkdir()
+    (tmp_path / "ddl" / "customer_landing.sql").write_text(
+        "CREATE EXTERNAL TABLE `p3db.customer_landing`(\n  `email` string)\n"
+        "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
+        "LOCATION 's3://p3-bucket/customer/landing/';\n"
+    )
+    (tmp_path / "job.py").write_text(STUDIO.format(reads="customer_landing", writes="c/trusted"))
+    [table], _ = discover.find_ddl(tmp_path)
+    assert (table.database, table.name, table.table_input["Name"]) == (
+        "p3db",
+        "customer_landing",
+        "customer_landing",
+    )
+    landing = plan_of(tmp_path).tables["customer_landing"]
+    assert (landing.how, landing.database) == ("ddl", "p3db"), "registered, not crawled"
+
+
 @pytest.mark.parametrize(
     "name, table",
     [
@@ -56,6 +74,34 @@ def test_unparseable_and_rtf_ddl_is_reported_and_skipped_never_fatal():
 )
 def test_learner_names_mean_rubric_tables(name, table):
     assert names.rubric_table(name) == table
+
+
+@pytest.mark.parametrize(
+    "location, table",
+    [
+        ("s3://p5-customers/trusted/", "customer_trusted"),
+        ("s3://p5-step-trainer/machine-learning-curated/", "machine_learning_curated"),
+        ("s3://p5-accel/curated/", None),  # no accelerometer_curated in the rubric
+        ("s3://stedi-customer-lake/accelerometer/trusted/", "accelerometer_trusted"),
+    ],
+)
+def test_a_bucket_per_source_names_the_source_when_the_key_does_not(location, table):
+    assert names.rubric_table(names.location_name(location)) == table
+
+
+def test_landing_locations_in_one_bucket_per_source_are_identified_by_the_bucket(tmp_path):
+    s3_job = '''from awsglue.context import GlueContext
+glueContext = GlueContext(sc)
+a = glueContext.create_dynamic_frame.from_options(connection_type="s3", format="json", connection_options={{"paths": ["s3://p5-{source}/landing/"]}})
+glueContext.write_dynamic_frame.from_options(frame=a, connection_type="s3", format="json", connection_options={{"path": "s3://p5-{source}/trusted/"}})
+'''  # fmt: skip
+    for source in ("customers", "step-trainer"):
+        (tmp_path / f"{source}_landing_to_trusted.py").write_text(s3_job.format(source=source))
+    plan = plan_of(tmp_path)
+    assert {(x.location, x.source) for x in plan.landing} == {
+        ("s3://p5-customers/landing/", "customer"),
+        ("s3://p5-step-trainer/landing/", "step_trainer"),
+    }
 
 
 def test_the_job_order_follows_what_each_job_reads_not_the_file_names():

@@ -18,6 +18,7 @@ import pytest
 
 from lakehouse.cli import main as cli_main
 from stedi.tables import TABLE_NAMES
+from validation.grade.report import terminal
 
 PROJECTS = Path(__file__).parent / "learner_projects"
 ALL_OK = dict.fromkeys(TABLE_NAMES, "ok")
@@ -111,8 +112,30 @@ def test_learner_project_grades_as_expected(name, sample, tmp_path, spark, capsy
     # One graph per job, one count screenshot per table found; no data rows anywhere.
     assert len(report["graphs"]) == len(report["jobs"])
     assert all(Path(p).is_file() for p in report["graphs"] + report["screenshots"])
-    text = (tmp_path / "report" / "report.json").read_text()
-    assert "@" not in text and "examples" not in text
+    assert_no_data_rows(tmp_path / "report", terminal(report))
+
+
+def assert_no_data_rows(report_dir: Path, terminal_text: str) -> None:
+    """No email (every learner table's identifier) in any text the grade writes or prints."""
+    texts = {p.name: p.read_text() for p in report_dir.iterdir() if p.suffix in (".json", ".md")}
+    texts["terminal"] = terminal_text
+    assert {"report.json", "report.md"} <= texts.keys()
+    assert any(name.startswith("count_") for name in texts), "screenshot sidecars checked too"
+    for name, text in texts.items():
+        assert "@" not in text and "examples" not in text, name
+
+
+@pytest.mark.e2e
+def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(
+    sample, tmp_path, spark, capsys
+):
+    code, report = grade_cli(PROJECTS / "failing_job", sample, tmp_path, "--rows")
+    leaked = [o for o in report["privacy"]["non_consenting_rows"] if o["rows"]]
+    assert code == 1 and leaked
+    for entry in leaked:
+        assert 0 < len(entry["examples"]) <= min(entry["rows"], 5)
+        assert all("@" in str(row) for row in entry["examples"]), "an email identifies the row"
+    assert "examples" in (tmp_path / "report" / "report.md").read_text()
 
 
 def test_two_scripts_writing_one_table_stop_the_grade_naming_both_and_the_order_flag(

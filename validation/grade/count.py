@@ -84,11 +84,10 @@ def identify(plan: Plan, runs: list[JobRun], lake: Lake, laid: dict[str, list[st
             location = write.location
             if write.kind == "catalog" and write.table in plan.tables:
                 location = plan.tables[write.table].location
-            key = location[len("s3://") :].split("/", 1)[-1] if location else ""
             guesses = (
                 write.table if write.table in TABLE_NAMES else None,
                 names.rubric_table(write.table or ""),
-                names.rubric_table(key),
+                names.rubric_table(names.location_name(location)) if location else None,
                 names.rubric_table(job.name),
             )
             for rank, guess in enumerate(guesses):

@@ -75,6 +75,14 @@ def _statements(text: str) -> list[str]:
     return out
 
 
+def qualified(database: str | None, name: str) -> tuple[str | None, str]:
+    """Athena's "Generate table DDL" writes `db.table` inside ONE pair of backticks; Athena
+    (Hive) reads that as table `table` in database `db`, and so must the grade."""
+    if database is None and "." in name:
+        database, name = name.split(".", 1)
+    return database, name
+
+
 def find_ddl(project: Path) -> tuple[list[DdlTable], list[Skipped]]:
     from localglue.crawler import table_input_from_ddl
     from localglue.errors import LakehouseError
@@ -96,5 +104,6 @@ def find_ddl(project: Path) -> tuple[list[DdlTable], list[Skipped]]:
                 reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
                 skipped.append(Skipped(path, reason))
                 continue
-            tables.append(DdlTable(path, database, table_input["Name"], table_input))
+            database, name = qualified(database, table_input["Name"])
+            tables.append(DdlTable(path, database, name, {**table_input, "Name": name}))
     return tables, skipped

@@ -79,6 +79,14 @@ def bucket(uri: str) -> str:
     return folder(uri)[len("s3://") :].split("/", 1)[0]
 
 
+def location_name(uri: str) -> str:
+    """The words of a location that name its table: the key (`customer/trusted`), with the
+    bucket in front when the key names no source (`s3://tam-customers/trusted/`: one bucket
+    per source, the zone in the key)."""
+    key = folder(uri)[len("s3://") :].split("/", 1)[-1]
+    return key if source_of(key) or is_ml(key) else f"{bucket(uri)}/{key}"
+
+
 def related(a: str, b: str) -> bool:
     """Whether two locations overlap: one is the other or inside it."""
     a, b = folder(a), folder(b)

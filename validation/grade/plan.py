@@ -6,7 +6,7 @@ Everything is read statically (localglue.scripts), before anything runs:
   the grade under the job's bucket, else from a known location matched by name ("crawled",
   as the learner's crawler did on AWS);
 - landing locations are the locations read but written by no other job; each is identified
-  as a STEDI source from its folder and table names or its DDL columns;
+  as a STEDI source from its folder and table names or its DDL columns, else its bucket;
 - a job runs after the jobs that write what it reads.
 Two scripts writing one table, a cycle or an unidentified landing location is one
 PlanError (exit 2) naming the scripts and the `--order` flag.
@@ -246,7 +246,11 @@ def _landing(jobs, tables) -> list[Landing]:
             if read.kind == "catalog" and tables[read.table].ddl:
                 columns = tables[read.table].ddl.columns
             key = read.location[len("s3://") :].split("/", 1)[-1]
-            source = names.source_of(key) or names.source_of(read.table or "", columns)
+            source = (
+                names.source_of(key)
+                or names.source_of(read.table or "", columns)
+                or names.source_of(names.bucket(read.location))
+            )
             if source is None:
                 raise PlanError(
                     f"{job.path.name} line {read.line} reads {read.location}, which no job "

@@ -75,7 +75,7 @@ def non_consenting_rows(con, entry: FoundTable, rows: bool) -> dict:
     where = " OR ".join(t for _, t in tests)
     n = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}").fetchone()[0]
     out = {"table": entry.name, "rows": int(n), "by": [c for c, _ in tests]}
-    if n:
+    if n and rows:
         out["examples"] = _examples(con, f"SELECT * FROM {rel} WHERE {where}", rows)
     return out
 
