@@ -23,6 +23,9 @@ def register(sub) -> None:
     )
     parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
     parser.add_argument("--master", help="Spark master URL (default: local[2])")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print the full Python trace of a failed job"
+    )
     parser.add_argument("script", metavar="SCRIPT", help="the exported Glue script (.py)")
     parser.add_argument(
         "glue_args",
@@ -50,7 +53,12 @@ def run(args) -> int:
         spark = get_spark(args.master)
         [result] = run_jobs([(script, with_job_name(script, args.glue_args))], lake, spark=spark)
     if not result.ok:
-        if result.traceback:
-            print(result.traceback, file=sys.stderr, end="")
-        raise JobFailed(f"job {result.name} failed: {result.error}")
+        raise_failure(result, args.verbose)
     return 0
+
+
+def raise_failure(result, verbose: bool = False):
+    """JobFailed with the short Glue-style summary; the full trace only with --verbose."""
+    if verbose and result.traceback:
+        print(result.traceback, file=sys.stderr, end="")
+    raise JobFailed(result.failure())
