@@ -47,14 +47,14 @@ def test_job_error_is_glue_style_short_first_line_names_script_line_and_column(l
     lines = done.stderr.splitlines()
     assert 1 <= len(lines) <= 5, done.stderr
     first = lines[0]
-    assert first.startswith("job unknown_column failed at unknown_column.py:18: AnalysisException")
+    assert first.startswith("job unknown_column failed at unknown_column.py:17: AnalysisException")
     assert "[UNRESOLVED_COLUMN.WITH_SUGGESTION]" in first and "`serialnumbr`" in first
     assert "Did you mean" in first
     assert "Project" not in done.stderr and "Setting default log level" not in done.stderr
     [log] = [ln.split(": ", 1)[1] for ln in lines if ln.startswith("full trace: ")]
     assert Path(log).is_relative_to(lake.root)
     text = Path(log).read_text()
-    assert "Failed Line Number: 18; Spark Error Class: UNRESOLVED_COLUMN.WITH_SUGGESTION" in text
+    assert "Failed Line Number: 17; Spark Error Class: UNRESOLVED_COLUMN.WITH_SUGGESTION" in text
     assert "Traceback" in text
 
 
