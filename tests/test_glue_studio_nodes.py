@@ -124,9 +124,8 @@ CUSTOMERS = [
 
 @pytest.fixture
 def studio_run(spark, lake, tmp_path):
-    from localglue.runner import run_script
-
     from localglue.catalog import Catalog
+    from localglue.runner import run_script
 
     Catalog(lake).ensure_database("stedi")  # sinks create tables, not databases
     landing = lake.root / BUCKET / "customer" / "landing"

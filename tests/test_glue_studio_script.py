@@ -116,7 +116,6 @@ def _parquet(lake, prefix: str) -> duckdb.DuckDBPyRelation:
 
 
 def test_exported_script_runs_unchanged_and_a_second_script_reads_its_table(spark, lake):
-    from localglue.catalog import Catalog
 
     Catalog(lake).ensure_database("stedi")  # sinks create tables, not databases
     bucket = lake.root / "stedi-lake-house"
