@@ -157,6 +157,19 @@ def make_table_input(
     }
 
 
+def entity_not_found(database: str, name: str, database_exists: bool) -> TableNotFound:
+    """Glue's error for a missing table or database (getCatalogSource, GetTable), plus the fix."""
+    from localglue.errors import EntityNotFoundException
+
+    missing = f"table {database}.{name}" if database_exists else f"database {database}"
+    return EntityNotFoundException(
+        f"Entity Not Found (Service: AWSGlue; Status Code: 400; Error Code: "
+        f"EntityNotFoundException): {missing} is not in the catalog; register "
+        f"{database}.{name} from its CREATE EXTERNAL TABLE DDL (`lakehouse crawl`), or run "
+        "the job that writes it first"
+    )
+
+
 class Catalog:
     def __init__(self, lake: Lake | None = None):
         self.lake = lake or Lake()
@@ -205,11 +218,7 @@ class Catalog:
     def get_table(self, database: str, name: str) -> dict:
         doc = _read_json(self._table_path(database, name))
         if doc is None:
-            raise TableNotFound(
-                f"table {database}.{name} is not in the catalog at {self.root}; "
-                "register it from its CREATE EXTERNAL TABLE DDL, crawl its files, or run the "
-                "job that writes it first"
-            )
+            raise entity_not_found(database, name, self.database_exists(database))
         return doc
 
     def list_tables(self, database: str) -> list[str]:

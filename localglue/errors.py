@@ -15,3 +15,13 @@ class JobFailed(LakehouseError):
 
 class TableNotFound(LakehouseError):
     pass
+
+
+class ErrorThresholdExceeded(LakehouseError):
+    """A transform's error records exceed its stageThreshold/totalThreshold."""
+
+    exit_code = 1
+
+
+class EntityNotFoundException(TableNotFound):
+    """Glue's com.amazonaws.services.glue.model.EntityNotFoundException (GetTable/GetDatabase)."""

@@ -19,7 +19,7 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from localglue import bookmarks, events, transaction
+from localglue import bookmarks, events, job_errors, transaction
 from localglue.args import resolved as _global_args
 from localglue.lake import Lake, using
 from localglue.shim import glue_shim
@@ -34,14 +34,22 @@ class JobResult:
     status: str
     seconds: float
     rows_written: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
+    error: str | None = None  # one line: the cause (job_errors.py)
     traceback: str | None = None
+    where: str | None = None  # <script>:<line> the error came through
+    log: str | None = None  # the full trace, in the lake (like CloudWatch's error log)
     # EvaluateDataQuality results: [{"context": ..., "outcomes": [{"Rule", "Outcome", ...}]}]
     data_quality: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.status == SUCCEEDED
+
+    def failure(self) -> str:
+        """`job <name> failed at <script>:<line>: <cause>`, then where the full trace is."""
+        at = f" at {self.where}" if self.where else ""
+        text = f"job {self.name} failed{at}: {self.error}"
+        return text + (f"\nfull trace: {self.log}" if self.log else "")
 
     @property
     def total_rows(self) -> int:
@@ -107,7 +115,7 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
     spark = spark or get_spark()
     _global_args.clear()  # a fresh Glue job starts with no resolved arguments
     views_before = _temp_views(spark)
-    status, error, trace = SUCCEEDED, None, None
+    status, error, trace, where, log = SUCCEEDED, None, None, None, None
     started = time.perf_counter()
     with (
         using(lake),
@@ -125,8 +133,11 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
             if isinstance(exc, KeyboardInterrupt):
                 raise
             status = FAILED
-            error = f"{type(exc).__name__}: {exc}"
-            trace = traceback.format_exc()
+            described = job_errors.describe(exc, script)
+            error, trace, where = described.cause, described.trace, described.where(script)
+            log = str(
+                job_errors.write_log(lake.root / "_logs", name, txn.run_id, script, described)
+            )
         finally:
             bookmarks.end_run()
             # Glue gives every job a fresh session: drop the temp views this script made.
@@ -146,6 +157,8 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
         rows_written=_written(collected),
         error=error,
         traceback=trace,
+        where=where,
+        log=log,
         data_quality=[dict(e.data) for e in collected if e.kind == "data_quality"],
     )
 

@@ -40,12 +40,22 @@ _TEXT_CODECS = {
     "gzip": "gzip",
     "gz": "gzip",
     "bzip2": "bzip2",
+    "bzip": "bzip2",  # the name the S3 connection-options page gives
     "bz2": "bzip2",
     "deflate": "deflate",
     "snappy": "snappy",
     "lz4": "lz4",
     "none": "none",
     "uncompressed": "none",
+}
+# Hadoop codecs' default extensions: what a compressed text part file ends with.
+_TEXT_EXTENSIONS = {
+    "gzip": ".gz",
+    "bzip2": ".bz2",
+    "deflate": ".deflate",
+    "snappy": ".snappy",
+    "lz4": ".lz4",
+    "none": "",
 }
 FORMATS = ("glueparquet", "parquet", "json", "csv")
 
@@ -87,6 +97,16 @@ def _truthy(value) -> bool:
     return str(value).lower() in ("true", "1", "yes")
 
 
+def sink_compression(connection_options: dict, format_options: dict) -> str | None:
+    """The codec a Glue S3 sink uses: a format option (parquet's `compression`) or the S3
+    connection option `compression` (getSink(compression=...), connection_options)."""
+    for opts in (format_options, connection_options):
+        value = (opts or {}).get("compression")
+        if value not in (None, ""):
+            return str(value)
+    return None
+
+
 def write_df(
     df: DataFrame,
     local_dir: str,
@@ -95,7 +115,11 @@ def write_df(
     format_options: dict | None = None,
     txn=None,
 ) -> WriteResult:
-    """Write df under local_dir; with a transaction (txn) the files are staged, not yet moved."""
+    """Write df under local_dir; with a transaction (txn) the files are staged, not yet moved.
+
+    For json, df holds the records' JSON text in one `value` column (json_records.record_line)
+    plus the partition keys: Spark's JSON writer would drop the nulls Glue writes.
+    """
     opts = dict(format_options or {})
     kind = storage_format(fmt)
     codec = spark_codec(fmt, opts.get("compression"))
@@ -115,14 +139,15 @@ def write_df(
     if partition_keys:
         writer = writer.partitionBy(*partition_keys)
     header = _truthy(opts.get("writeHeader", True))
+    spark_format = "text" if kind == "json" else kind
     if txn is not None:
-        writer.format(kind).save(staging)
+        writer.format(spark_format).save(staging)
         moves = _publish(staging, local_dir, fmt, codec, txn)
         rows = sum(_count_rows(src, kind, header) for src, _ in moves)
         txn.pause_point("staged")
         return WriteResult(local_dir, [dest for _, dest in moves], rows, fmt)
     try:
-        writer.format(kind).save(staging)
+        writer.format(spark_format).save(staging)
         files = [dest for _, dest in _publish(staging, local_dir, fmt, codec)]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -164,12 +189,18 @@ def _publish(staging: str, target: str, fmt: str, codec: str, txn=None) -> list[
 
 
 def _glue_name(stamp: int, index: int, spark_name: str, fmt: str, codec: str) -> str:
+    """File names as Glue's writers give them (seen in public S3 listings, docs/fidelity.md):
+
+    glueparquet  run-<ms>-part-block-0-r-00000-snappy.parquet   (Glue's Parquet writer)
+    parquet      part-00000-<uuid>-c000.snappy.parquet          (routed to Spark's sink)
+    json, csv    run-<ms>-part-r-00000, plus .gz/.bz2/... when compressed (no .json/.csv)
+    """
     if fmt.lower() == "glueparquet":
         suffix = "" if codec == "uncompressed" else f"-{codec}"
         return f"run-{stamp}-part-block-0-r-{index:05d}{suffix}.parquet"
-    # Keep Spark's extension (.snappy.parquet, .json.gz, .csv ...).
-    ext = spark_name[spark_name.index(".") :] if "." in spark_name else ""
-    return f"run-{stamp}-part-r-{index:05d}{ext}"
+    if storage_format(fmt) == "parquet":
+        return spark_name
+    return f"run-{stamp}-part-r-{index:05d}{_TEXT_EXTENSIONS.get(codec, '')}"
 
 
 def _is_empty_output(path: str, fmt: str) -> bool:

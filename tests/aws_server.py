@@ -1,10 +1,10 @@
-"""A moto SERVER on loopback for the AWS tests, plus the two Glue calls moto 5.2 lacks.
+"""A moto SERVER on loopback for the AWS tests, plus the Glue calls moto 5.2 lacks.
 
 moto is a fake of the AWS *APIs*: it stores buckets, objects, catalog entries, jobs and roles,
 but it runs no Glue job and no SQL. A job run only walks STARTING -> RUNNING -> SUCCEEDED as
 it is polled (moto's state manager decides how fast); it never executes the script.
 
-moto 5.2.5 drops CreateJob's JobMode and has no UpdateJob at all. ThreadedMotoServer runs in
+moto 5.2.5 drops CreateJob's JobMode and has no UpdateJob or UpdateCrawler at all. ThreadedMotoServer runs in
 this process, so `fill_moto_glue_gaps()` adds both to moto's Glue backend, following the Glue
 API reference: UpdateJob "replaces the whole definition" (fields a JobUpdate leaves out go
 back to their defaults), and GetJob returns JobMode as it was set. Nothing else is patched.
@@ -80,8 +80,29 @@ def fill_moto_glue_gaps() -> None:
             doc["JobMode"] = self.job_mode
         return doc
 
+    def update_crawler(self):
+        """UpdateCrawler (moto lacks it): the given fields replace the stored ones."""
+        name = self._get_param("Name")
+        crawler = self.glue_backend.get_crawler(name)  # EntityNotFoundException like Glue
+        fields = {
+            "Role": "role",
+            "DatabaseName": "database_name",
+            "Description": "description",
+            "Targets": "targets",
+            "SchemaChangePolicy": "schema_change_policy",
+            "RecrawlPolicy": "recrawl_policy",
+            "TablePrefix": "table_prefix",
+            "Configuration": "configuration",
+        }
+        for param, attr in fields.items():
+            value = self._get_param(param)
+            if value is not None:
+                setattr(crawler, attr, value)
+        return ActionResult({})
+
     GlueResponse.create_job = create_job_keeping_mode
     GlueResponse.update_job = update_job
+    GlueResponse.update_crawler = update_crawler
     FakeJob.as_dict = as_dict_with_mode
     GlueResponse._stedi_filled = True
 
@@ -107,6 +128,7 @@ def moto_api(path: str, body: dict | None = None) -> None:
 def reset() -> None:
     moto_api("reset")
     moto_api("state-manager/unset-transition", {"model_name": "glue::job_run"})
+    moto_api("state-manager/unset-transition", {"model_name": "glue::crawl"})
 
 
 def job_runs_advance_every(polls: int) -> None:

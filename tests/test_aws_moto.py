@@ -551,3 +551,47 @@ def test_teardown_keeps_a_role_setup_did_not_create(endpoint):
     client("s3", endpoint).create_bucket(Bucket=BUCKET)
     assert cli(endpoint, "teardown", "--bucket", BUCKET, "--yes") == 0
     assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["stedi-glue-job-role"]
+
+
+def test_setup_with_crawlers_creates_one_crawler_per_landing_folder_idempotently(
+    endpoint, capsys, monkeypatch
+):
+    """moto stores crawlers and moves a started crawl RUNNING -> COMPLETED, but it does NOT
+    crawl: no table is made by a crawler here, so the report lists none. What is pinned is the
+    API side: the CreateCrawler requests, idempotency, start and wait."""
+    from lakehouse.aws import crawlers
+
+    monkeypatch.setattr(crawlers, "POLL_SECONDS", 0.01)
+    aws_server.moto_api(  # a started (empty) crawl is COMPLETED at the first GetCrawler
+        "state-manager/set-transition",
+        {"model_name": "glue::crawl", "transition": {"progression": "immediate"}},
+    )
+    args = ("setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role", "--crawlers")
+    assert cli(endpoint, *args) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "crawler stedi-customer-landing: created, last crawl COMPLETED" in out  # moto's word
+    assert "tables made by the crawlers: none" in out  # moto does not crawl
+
+    glue = client("glue", endpoint)
+    role = client("iam", endpoint).get_role(RoleName="stedi-glue-job-role")["Role"]["Arn"]
+    for source in ("customer", "accelerometer", "step_trainer"):
+        got = glue.get_crawler(Name=f"stedi-{source.replace('_', '-')}-landing")["Crawler"]
+        assert got["Role"] == role and got["DatabaseName"] == "stedi"
+        assert got["Targets"]["S3Targets"] == [{"Path": f"s3://{BUCKET}/{source}/landing/"}]
+        assert got["State"] == "READY" and got["LastCrawl"]["Status"] == "COMPLETED"
+
+    assert cli(endpoint, *args) == 0  # again: updated, started again, no AlreadyExists
+    assert "crawler stedi-step-trainer-landing: updated" in capsys.readouterr().out
+    assert len(glue.get_crawlers()["Crawlers"]) == 3
+
+
+def test_crawler_requests_match_botocore_create_crawler_shape():
+    from botocore.session import get_session
+    from botocore.validate import ParamValidator
+
+    from lakehouse.aws.crawlers import crawler_input
+
+    shape = get_session().get_service_model("glue").operation_model("CreateCrawler").input_shape
+    request = crawler_input(BUCKET, "stedi", ROLE, "customer")
+    report = ParamValidator().validate(request, shape)
+    assert not report.has_errors(), report.generate_report()

@@ -1,5 +1,8 @@
 """`python -m lakehouse job`: runner options before SCRIPT, Glue arguments after it, verbatim."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from lakehouse.cli import main
@@ -22,7 +25,37 @@ def test_cli_job_exits_1_with_the_scripts_error(spark, lake, capsys):
     code = main(["job", "--lake", str(lake.root), str(SCRIPTS / "raises.py")])
     assert code == 1
     err = capsys.readouterr().err
-    assert "error: job raises failed: ValueError: column machineLearning missing" in err
+    assert "job raises failed at raises.py:" in err
+    assert ": ValueError: column machineLearning missing" in err
+
+
+def test_job_error_is_glue_style_short_first_line_names_script_line_and_column(lake):
+    """Like Glue's error summary (Failed Line Number, Spark Error Class): at most 5 stderr
+    lines without --verbose, no logical plan, no Spark start-up chatter; the full trace goes to
+    a log file in the lake (CloudWatch's /aws-glue/jobs/error). A fresh process: the JVM's own
+    stderr counts too."""
+    script = SCRIPTS / "unknown_column.py"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "lakehouse", "job", "--lake", str(lake.root), str(script)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert 1 <= len(lines) <= 5, done.stderr
+    first = lines[0]
+    assert first.startswith("job unknown_column failed at unknown_column.py:17: AnalysisException")
+    assert "[UNRESOLVED_COLUMN.WITH_SUGGESTION]" in first and "`serialnumbr`" in first
+    assert "Did you mean" in first
+    assert "Project" not in done.stderr and "Setting default log level" not in done.stderr
+    [log] = [ln.split(": ", 1)[1] for ln in lines if ln.startswith("full trace: ")]
+    assert Path(log).is_relative_to(lake.root)
+    text = Path(log).read_text()
+    assert "Failed Line Number: 17; Spark Error Class: UNRESOLVED_COLUMN.WITH_SUGGESTION" in text
+    assert "Traceback" in text
 
 
 def test_cli_job_missing_script_is_a_usage_error(lake, capsys):

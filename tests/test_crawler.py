@@ -76,6 +76,34 @@ def test_crawl_json_builds_the_union_schema_with_crawler_parameters(landing):
     assert table_format(table) == "json"
 
 
+def test_crawled_table_is_a_valid_botocore_table_input_in_first_seen_order(landing):
+    """The TableInput a Glue JSON crawler gives (classification json, OpenX SerDe with
+    `paths`, the crawler's parameters on the table and its StorageDescriptor, columns in the
+    order keys are first seen), valid against botocore's CreateTable model."""
+    from botocore.session import get_session
+    from botocore.validate import ParamValidator
+
+    table = crawl_json(landing, "s3://stedi-lake-house/customer/landing/", "customer_landing")
+    shape = get_session().get_service_model("glue").operation_model("CreateTable").input_shape
+    request = {"DatabaseName": "stedi", "TableInput": table}
+    report = ParamValidator().validate(request, shape)
+    assert not report.has_errors(), report.generate_report()
+    sd = table["StorageDescriptor"]
+    assert sd["SerdeInfo"]["Parameters"]["paths"].split(",") == sorted(
+        ["customerName", "phone", "shareWithResearchAsOfDate", "birthDay", "lastUpdateDate"]
+    )
+    assert sd["Parameters"] == table["Parameters"]
+    assert table["TableType"] == "EXTERNAL_TABLE"
+    names = [c["Name"] for c in sd["Columns"]]
+    assert names == [
+        "customername",
+        "phone",
+        "sharewithresearchasofdate",
+        "birthday",
+        "lastupdatedate",
+    ]
+
+
 def test_crawl_rejects_an_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(LakehouseError, match="no data files"):

@@ -7,6 +7,8 @@ Pinned Glue behaviour (AWS Glue developer guide, "Join class", "DropFields class
   DropFields(paths=["`.serialNumber`"]) works;
 - names holding dots are back-ticked in paths;
 - ApplyMapping returns ONLY the mapped fields, cast to the target types;
+- DropFields, SelectFields and RenameField match names case-sensitively; ApplyMapping
+  does not (tests/test_glue_fidelity.py pins the catalog-frame case);
 - Union matches fields by name; a field one side lacks is absent in its records.
 """
 
@@ -93,13 +95,11 @@ def test_join_keeps_key_presence_from_both_sides(step_and_customers):
     [
         (["email"], ["serialNumber", "shareWithResearchAsOfDate"]),
         (["`email`", "nope"], ["serialNumber", "shareWithResearchAsOfDate"]),
-        (
-            ["EMAIL"],
-            ["serialNumber", "shareWithResearchAsOfDate"],
-        ),  # Glue matches case-insensitively
+        # "The DropFields transform is case sensitive" (Glue developer guide)
+        (["EMAIL"], ["serialNumber", "email", "shareWithResearchAsOfDate"]),
     ],
 )
-def test_drop_fields(step_and_customers, paths, expected):
+def test_drop_fields_drops_exact_names_only(step_and_customers, paths, expected):
     _, customers = step_and_customers
     assert customers.drop_fields(paths).toDF().columns == expected
 

@@ -28,6 +28,7 @@ TRUSTED = f"s3://{BUCKET}/customer/trusted/"
 def frame(glue, spark):
     from localglue.awsglue import DynamicFrame
 
+    glue.catalog.ensure_database("stedi")  # sinks create tables, not databases
     df = spark.createDataFrame(
         [("a@x", 1, "2023"), ("b@x", None, "2023"), ("c@x", 3, "2024")],
         "email string, shareWithResearchAsOfDate long, year string",

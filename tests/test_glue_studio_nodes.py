@@ -124,8 +124,10 @@ CUSTOMERS = [
 
 @pytest.fixture
 def studio_run(spark, lake, tmp_path):
+    from localglue.catalog import Catalog
     from localglue.runner import run_script
 
+    Catalog(lake).ensure_database("stedi")  # sinks create tables, not databases
     landing = lake.root / BUCKET / "customer" / "landing"
     landing.mkdir(parents=True)
     (landing / "customer-1.json").write_text("".join(json.dumps(c) + "\n" for c in CUSTOMERS))

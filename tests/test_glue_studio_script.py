@@ -116,6 +116,8 @@ def _parquet(lake, prefix: str) -> duckdb.DuckDBPyRelation:
 
 
 def test_exported_script_runs_unchanged_and_a_second_script_reads_its_table(spark, lake):
+
+    Catalog(lake).ensure_database("stedi")  # sinks create tables, not databases
     bucket = lake.root / "stedi-lake-house"
     _json_lines(bucket / "customer" / "landing" / "customer-1655563258079.json", CUSTOMERS)
     _json_lines(bucket / "customer" / "landing" / "2022" / "customer-old.json", OLD_CUSTOMERS)

@@ -160,6 +160,7 @@ def run_job_write(spark, lake, job: JobWrite, df, purge: bool = True) -> dict[st
         run.init(job.name, {"JOB_NAME": job.name})
         try:
             frame = DynamicFrame.fromDF(df, glue, "frame")
+            glue.catalog.ensure_database(job.catalog["catalogDatabase"])  # as ingest leaves it
             if purge:
                 glue.purge_s3_path(*job.purge)
             sink = glue.getSink(**job.sink)

@@ -68,6 +68,14 @@ def target_rows(lake) -> int:
     return ds.dataset(str(folder), format="parquet").count_rows() if folder.is_dir() else 0
 
 
+@pytest.fixture(autouse=True)
+def stedi_database(lake):
+    """Sinks with enableUpdateCatalog create tables, not databases (as on Glue)."""
+    from localglue.catalog import Catalog
+
+    Catalog(lake).ensure_database("stedi")
+
+
 @pytest.fixture
 def observe(tmp_path, monkeypatch):
     folder = tmp_path / "observed"

@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from localglue.errors import LakehouseError
+from localglue.errors import JobFailed, LakehouseError
 
 # Order here is the order in `--help`.
 SUBCOMMANDS = ["demo", "generate", "ingest", "run", "job", "grade", "crawl", "sql", "aws"]
@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except LakehouseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # A failed job's summary starts with "job <name> failed at ..." (Glue's own wording).
+        prefix = "" if isinstance(exc, JobFailed) else "error: "
+        print(f"{prefix}{exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

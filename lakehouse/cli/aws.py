@@ -53,6 +53,12 @@ def register(sub) -> None:
         action="store_true",
         help="create the Glue job role from iam/*.json (else print how)",
     )
+    p.add_argument(
+        "--crawlers",
+        action="store_true",
+        help="also create a Glue crawler per landing folder (job role), run them, list their tables",
+    )
+    p.add_argument("--role", help="role ARN for the crawlers (default: the job role)")
     p.add_argument("--sql-dir", type=Path, help=argparse.SUPPRESS)
     p.set_defaults(func=run_setup)
 
@@ -138,6 +144,8 @@ def run_setup(args) -> int:
         )
     if args.dry_run:
         return _dry_run_done(aws)
+    if args.crawlers:
+        _setup_crawlers(aws, bucket, args.database, args.role or report.role_arn)
     verb = "created" if report.bucket_created else "exists"
     print(f"bucket s3://{bucket}: {verb}; private (public access blocked), SSE-S3 encrypted")
     print(f"landing data: {len(report.uploaded)} files uploaded (the lines `ingest` accepts)")
@@ -156,6 +164,31 @@ def run_setup(args) -> int:
             f"`python -m lakehouse aws policy --bucket {bucket}`)"
         )
     return 0
+
+
+def _setup_crawlers(aws, bucket: str, database: str, role_arn: str | None) -> None:
+    from lakehouse.aws.clients import aws_errors, error_code
+    from lakehouse.aws.crawlers import run_crawlers
+    from lakehouse.aws.iam import ROLE_NAME
+
+    with aws_errors(aws):
+        if not role_arn:
+            try:
+                role_arn = aws.client("iam").get_role(RoleName=ROLE_NAME)["Role"]["Arn"]
+            except Exception as exc:
+                if error_code(exc) != "NoSuchEntity":
+                    raise
+                raise LakehouseError(
+                    f"--crawlers needs a role: pass --create-role or --role ARN ({ROLE_NAME} does not exist)"
+                ) from exc
+        print(
+            f"crawlers: starting one per landing folder in s3://{bucket} (this takes minutes on AWS)"
+        )
+        crawl = run_crawlers(aws, bucket, database, role_arn)
+    for name, verb in crawl.crawlers.items():
+        print(f"crawler {name}: {verb}, last crawl {crawl.states.get(name, '?')}")
+    made = ", ".join(f"{t} (by {c})" for t, c in crawl.tables.items()) or "none"
+    print(f"tables made by the crawlers: {made}")
 
 
 def run_deploy(args) -> int:

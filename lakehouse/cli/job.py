@@ -24,6 +24,9 @@ def register(sub) -> None:
     )
     parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
     parser.add_argument("--master", help="Spark master URL (default: local[2])")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print the full Python trace of a failed job"
+    )
     parser.add_argument("script", metavar="SCRIPT", help="the exported Glue script (.py)")
     parser.add_argument(
         "glue_args",
@@ -51,12 +54,16 @@ def run(args) -> int:
         spark = get_spark(args.master)
         [result] = run_jobs([(script, with_job_name(script, args.glue_args))], lake, spark=spark)
     if not result.ok:
-        if result.traceback:
-            print(result.traceback, file=sys.stderr, end="")
-        raise JobFailed(
-            f"job {result.name} failed: {result.error}{missing_table_hint(result.error)}"
-        )
+        raise_failure(result, args.verbose)
     return 0
+
+
+def raise_failure(result, verbose: bool = False):
+    """JobFailed with the short Glue-style summary; the full trace only with --verbose."""
+    if verbose and result.traceback:
+        print(result.traceback, file=sys.stderr, end="")
+    hint = missing_table_hint(result.error)
+    raise JobFailed(result.failure() + (f"\nhint: {hint}" if hint else ""))
 
 
 def missing_table_hint(error: str | None) -> str:
@@ -65,12 +72,15 @@ def missing_table_hint(error: str | None) -> str:
     A learner's job reads their own database, so `ingest` (which makes stedi's landing
     tables) is not the fix: their DDL or a crawl of the table's folder is.
     """
-    if not error or not error.startswith("TableNotFound"):
+    if not error or not ("EntityNotFoundException" in error or error.startswith("TableNotFound")):
         return ""
-    found = re.search(r"table ([^\s.]+)\.(\S+?)[\s;:,]", error + " ")
+    found = re.search(r"register ([^\s.]+)\.(\S+) from", error) or re.search(
+        r"table ([^\s.]+)\.(\S+?)[\s;:,]", error + " "
+    )
     database, table = found.groups() if found else ("DATABASE", "TABLE")
     return (
-        f"; missing table {table} in database {database}: register it with `python -m "
-        f"lakehouse crawl YOUR_DDL.sql --database {database}` or crawl its files with `python "
-        f"-m lakehouse crawl s3://BUCKET/PREFIX/ --database {database} --table {table}`"
+        f"missing table {table} in database {database}: register it with `.venv/bin/python -m "
+        f"lakehouse crawl YOUR_DDL.sql --database {database}` or crawl its files with "
+        f"`.venv/bin/python -m lakehouse crawl s3://BUCKET/PREFIX/ --database {database} "
+        f"--table {table}`"
     )

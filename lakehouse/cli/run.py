@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from stedi.tables import PROFILES
 
 
@@ -19,12 +17,15 @@ def register(sub) -> None:
     parser.add_argument("--lake", help="lake root (default: $STEDI_LAKE, else ./lake)")
     parser.add_argument("--master", help="Spark master URL (default: local[2])")
     parser.add_argument("--no-validate", action="store_true", help="skip the validation report")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print the full Python trace of a failed job"
+    )
     parser.set_defaults(func=run)
 
 
-def run_and_report(profile: str, lake, master: str | None = None) -> None:
+def run_and_report(profile: str, lake, master: str | None = None, verbose: bool = False) -> None:
     """Run the jobs; raise JobFailed (exit 1) with the first failing job's error."""
-    from localglue.errors import JobFailed
+    from lakehouse.cli.job import raise_failure
     from localglue.spark import get_spark
     from stedi import pipeline
 
@@ -35,9 +36,7 @@ def run_and_report(profile: str, lake, master: str | None = None) -> None:
         results = pipeline.run_profile(profile, lake, spark=get_spark(master))
     failed = [r for r in results if not r.ok]
     if failed:
-        if failed[0].traceback:
-            print(failed[0].traceback, file=sys.stderr, end="")
-        raise JobFailed(f"job {failed[0].name} failed: {failed[0].error}")
+        raise_failure(failed[0], verbose)
 
 
 def print_counts(lake, profile: str) -> bool:
@@ -70,7 +69,7 @@ def run(args) -> int:
     from localglue.lake import Lake
 
     lake = Lake(args.lake)
-    run_and_report(args.profile, lake, args.master)
+    run_and_report(args.profile, lake, args.master, args.verbose)
     print_counts(lake, args.profile)
     if args.no_validate:
         return 0

@@ -296,7 +296,7 @@ class GlueContext:
             path,
             format or "json",
             _as_list(connection_options.get("partitionKeys")),
-            dict(format_options or {}),
+            _with_compression(connection_options, format_options),
             None,
         )
         return frame
@@ -360,9 +360,12 @@ class GlueContext:
             events.emit("write", path=path, table=table_label, rows=0, fmt=fmt, files=0)
             return sinks.WriteResult(self._local(path), [], 0, fmt)
         keys = [_resolve_key(df, k) for k in partition_keys]
+        if catalog_update is not None:
+            _require_database(self.catalog, catalog_update[0])
         local = self._local(path)
         txn = transaction.active_for(local)
-        result = sinks.write_df(df, local, fmt, keys, format_options, txn=txn)
+        data = _json_lines(frame, keys) if sinks.storage_format(fmt) == "json" else df
+        result = sinks.write_df(data, local, fmt, keys, format_options, txn=txn)
         if catalog_update is not None:
             database, table, behavior = catalog_update
             sinks.update_catalog(
@@ -598,7 +601,7 @@ class DataSink:
             path,
             self.format,
             _as_list(self.options.get("partitionKeys")),
-            self.format_options,
+            _with_compression(self.options, self.format_options),
             catalog_update,
         )
         return frame
@@ -649,6 +652,37 @@ def _as_frame(frame) -> DynamicFrame:
             f"expected a DynamicFrame, got {type(frame).__name__}; wrap DataFrames with DynamicFrame.fromDF"
         )
     return frame
+
+
+def _with_compression(connection_options: dict, format_options) -> dict:
+    """Format options plus the sink's codec, wherever the script put it."""
+    options = dict(format_options or {})
+    codec = sinks.sink_compression(connection_options, options)
+    if codec is not None:
+        options["compression"] = codec
+    return options
+
+
+def _json_lines(frame: DynamicFrame, keys: list[str]) -> DataFrame:
+    """The frame as Glue's JSON sink writes it: one record per line, nulls kept, absent keys
+    left out (json_records.py); partition keys stay columns for partitionBy."""
+    from localglue.json_records import record_line
+
+    names = [n for n in frame._data_names if n not in keys]
+    line = record_line(frame._df, names, frame._choices).alias("value")
+    return frame._df.select(line, *[F.col(quote(k)) for k in keys])
+
+
+def _require_database(catalog: Catalog, database: str) -> None:
+    """A sink with enableUpdateCatalog creates a missing TABLE, never a missing database."""
+    if not catalog.database_exists(database):
+        from localglue.errors import EntityNotFoundException
+
+        raise EntityNotFoundException(
+            f"Database {database} not found. (Service: AWSGlue; Status Code: 400; Error Code: "
+            f"EntityNotFoundException) - a sink with enableUpdateCatalog does not create "
+            f"databases; create {database} first (Athena: CREATE DATABASE {database})"
+        )
 
 
 def _resolve_key(df: DataFrame, key: str) -> str:

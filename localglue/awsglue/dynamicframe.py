@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from localglue import gluetypes, records
-from localglue.errors import LakehouseError
+from localglue.errors import ErrorThresholdExceeded, LakehouseError
 from localglue.fieldpaths import _col, quote, split_path  # noqa: F401 (re-exported)
 from localglue.records import (
     ABSENT,
@@ -53,18 +53,26 @@ class DynamicFrame:
         choices: dict[str, tuple[str, ...]] | None = None,
         stage_errors: DataFrame | None = None,
         prior_errors: list[DataFrame] | None = None,
+        thresholds: tuple[int, int] = (0, 0),
     ):
-        self._df = df
+        self._df = one_column_per_name(df)
         self.glue_ctx = glue_ctx
         self.name = name
         self._choices = {k: v for k, v in (choices or {}).items() if k in df.columns}
         self._stage_errors = stage_errors
         self._prior_errors = list(prior_errors or [])
+        # (stageThreshold, totalThreshold) of the transform that made this frame.
+        self._thresholds = thresholds
 
     # -- construction ------------------------------------------------------------------
     @classmethod
     def fromDF(cls, dataframe: DataFrame, glue_ctx, name: str = "") -> DynamicFrame:  # noqa: N802
-        """Wrap a DataFrame; every column of every row counts as present."""
+        """Wrap a DataFrame; every column of every row counts as present.
+
+        A DynamicRecord maps a name to ONE value, so duplicate column names (a SQL Query
+        node's `select * from a join b`) collapse to one field holding the last column's
+        values (see one_column_per_name).
+        """
         return cls(dataframe, glue_ctx, name)
 
     def _derive(
@@ -191,18 +199,23 @@ class DynamicFrame:
         return 0 if self._stage_errors is None else self._stage_errors.count()
 
     def assertErrorThreshold(self) -> None:  # noqa: N802
-        return None
+        """Fail when error records EXCEED the transform's stageThreshold or totalThreshold.
+
+        Glue: "verifies that the number of error records falls below stageThreshold and
+        totalThreshold"; both default to 0, so any error record fails the assert. A count
+        equal to the threshold passes ("the maximum number of error records allowed").
+        """
+        stage, total = self._thresholds
+        _raise_over(self.stageErrorsCount(), stage, "stageThreshold")
+        _raise_over(self.errorsCount(), total, "totalThreshold")
 
     def _check_thresholds(self, stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:  # noqa: N803
         """Glue fails a transform whose error records exceed a positive threshold."""
-        if stageThreshold and self.stageErrorsCount() > stageThreshold:
-            raise LakehouseError(
-                f"{self.stageErrorsCount()} error records exceed stageThreshold={stageThreshold}"
-            )
-        if totalThreshold and self.errorsCount() > totalThreshold:
-            raise LakehouseError(
-                f"{self.errorsCount()} error records exceed totalThreshold={totalThreshold}"
-            )
+        self._thresholds = (int(stageThreshold or 0), int(totalThreshold or 0))
+        if stageThreshold:
+            _raise_over(self.stageErrorsCount(), int(stageThreshold), "stageThreshold")
+        if totalThreshold:
+            _raise_over(self.errorsCount(), int(totalThreshold), "totalThreshold")
         return self
 
     # -- field transforms --------------------------------------------------------------
@@ -219,7 +232,7 @@ class DynamicFrame:
         df, choices = self._df, dict(self._choices)
         for path in paths:
             parts = split_path(path)
-            top = self._resolve(parts[0])
+            top = self._resolve(parts[0], case_sensitive=True)  # "DropFields is case sensitive"
             if top is None:
                 continue
             if len(parts) == 1:
@@ -246,7 +259,7 @@ class DynamicFrame:
         wanted: dict[str, list[list[str]] | None] = {}
         for path in paths:
             parts = split_path(path)
-            top = self._resolve(parts[0])
+            top = self._resolve(parts[0], case_sensitive=True)  # "SelectFields is case sensitive"
             if top is None:
                 continue
             if len(parts) == 1 or wanted.get(top, []) is None:
@@ -278,7 +291,7 @@ class DynamicFrame:
         totalThreshold=0,
     ):  # noqa: N803
         old, new = split_path(oldName), split_path(newName)
-        top = self._resolve(old[0])
+        top = self._resolve(old[0], case_sensitive=True)  # "RenameField is case sensitive"
         if top is None:
             raise LakehouseError(f"rename_field: no field {oldName!r} in {self._data_names}")
         df, choices = self._df, dict(self._choices)
@@ -603,6 +616,26 @@ class DynamicFrame:
 
     def __repr__(self) -> str:
         return f"DynamicFrame(name={self.name!r}, fields={self._data_names})"
+
+
+def _raise_over(errors: int, threshold: int, option: str) -> None:
+    if errors > threshold:
+        raise ErrorThresholdExceeded(
+            f"{errors} error records exceed {option}={threshold}; inspect them with "
+            f"errorsAsDynamicFrame() or raise {option}"
+        )
+
+
+def one_column_per_name(df: DataFrame) -> DataFrame:
+    """Duplicate column names -> one column per name, at the first one's place, holding the
+    LAST one's values, as Glue's name->value DynamicRecords do (evidence: docs/fidelity.md)."""
+    names = df.columns
+    if len(set(names)) == len(names):
+        return df
+    slots = [f"__glue_dup_{i}" for i in range(len(names))]
+    last = {n: i for i, n in enumerate(names)}
+    order = list(dict.fromkeys(names))
+    return df.toDF(*slots).select(*[F.col(slots[last[n]]).alias(n) for n in order])
 
 
 def union_frames(frames: list[DynamicFrame], glue_ctx, name: str = "") -> DynamicFrame:
