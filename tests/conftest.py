@@ -131,9 +131,10 @@ def after_make_run(tmp_path_factory) -> Path:
             shutil.copy2(REPO / name, copy / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEDI_")}
     env["PYTHONPATH"] = str(copy)
-    venv = Path(sys.executable).parent.parent
+    # The project's own venv stands in for the one `make run` would create (same pyproject).
+    (copy / ".venv").symlink_to(Path(sys.executable).parent.parent)
     done = subprocess.run(
-        ["make", "-o", f"{venv}/.installed", "run", f"VENV={venv}"],
+        ["make", "-o", ".venv/.installed", "run"],
         cwd=copy,
         env=env,
         capture_output=True,

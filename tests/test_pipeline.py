@@ -123,7 +123,8 @@ def test_run_command_stops_at_the_first_failing_job(tmp_path, spark, capsys, mon
     monkeypatch.setattr(pipeline, "STUDIO_JOBS", tmp_path / "jobs")
     assert cli_main(["run", "--lake", str(lake.root), "--no-validate"]) == 1
     err = capsys.readouterr().err
-    assert "job customer_trusted_to_curated failed" in err.strip().splitlines()[-1]
+    failed = [line for line in err.splitlines() if "job customer_trusted_to_curated failed" in line]
+    assert failed and "no_such_table" in err
     assert not (lake.root / "stedi-lake-house" / "step_trainer" / "trusted").exists(), "stopped"
 
 

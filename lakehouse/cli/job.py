@@ -62,8 +62,9 @@ def raise_failure(result, verbose: bool = False):
     """JobFailed with the short Glue-style summary; the full trace only with --verbose."""
     if verbose and result.traceback:
         print(result.traceback, file=sys.stderr, end="")
+    first, *rest = result.failure().split("\n")
     hint = missing_table_hint(result.error)
-    raise JobFailed(result.failure() + (f"\nhint: {hint}" if hint else ""))
+    raise JobFailed("\n".join([first, *([f"hint: {hint}"] if hint else []), *rest]))
 
 
 def missing_table_hint(error: str | None) -> str:

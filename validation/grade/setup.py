@@ -2,6 +2,8 @@
 
 - landing files laid under each landing location byte for byte (no normalising: the
   learner's jobs must see what S3 held);
+- every database their jobs name created, as they created it in Athena (a Glue sink with a
+  catalog update does not create one);
 - their DDL registered under the database it names, else the one their scripts use;
 - before each job: a catalog table it reads that nobody defined is crawled from its matched
   location ("crawled", as the learner's crawler did on AWS), and a table it writes with
@@ -43,7 +45,14 @@ def lay_landing(lake: Lake, data: Path, plan: Plan) -> dict[str, list[str]]:
 
 
 def register_ddl(lake: Lake, plan: Plan) -> list[str]:
+    """Their databases (every one a job reads or writes: they made them in Athena, and a
+    Glue sink does not create one), then their DDL's tables."""
     catalog = Catalog(lake)
+    databases = {plan.database, *(t.database for t in plan.tables.values())}
+    for job in plan.jobs:
+        databases.update(a.database for a in job.reads + job.writes)
+    for database in sorted(d for d in databases if d):
+        catalog.ensure_database(database)
     done = []
     for table in plan.tables.values():
         if table.how == "ddl":
