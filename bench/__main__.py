@@ -40,7 +40,9 @@ from bench import report
 from bench.measure import run_measured
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data" / "stedi-udacity"
+SHARED = Path(
+    os.environ.get("STEDI_SHARED_DATA") or REPO.parent / "shared" / "data" / "stedi-udacity"
+)
 DOCS = REPO / "docs"
 JOB_FIXTURE = REPO / "bench" / "fixtures" / "one_source_one_sink.py"
 SECTIONS = ("run", "validation", "job", "grade", "scales")
