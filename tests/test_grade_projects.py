@@ -156,7 +156,9 @@ def test_grading_the_projects_own_jobs_on_the_shared_data_gives_the_readme_count
     from stedi.expected import COUNTS_FILE
 
     project = tmp_path / "project"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "studio_jobs" / profile, project / profile)
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "studio_jobs" / profile, project / profile
+    )
     code, report = grade_cli(project, shared_data, tmp_path)
     readme_counts = json.loads(COUNTS_FILE.read_text())["stedi-udacity"][profile]
     assert {t: v["rows"] for t, v in report["tables"].items()} == readme_counts

@@ -2,6 +2,7 @@
 
     python -m validation.run [--lake DIR] [--profile rubric|strict] [--dataset NAME]
                              [--engine local|athena] [--report-dir DIR] [--tables T ...]
+                             [--no-data-docs]
 
 For every table: the row-count check (expected counts from
 expectations/counts.json[dataset][profile], else the lake's _dataset.json) and
@@ -10,7 +11,7 @@ GX's SQL datasource on DuckDB (local) or Athena.
 
 Writes to the report dir (default: <lake>/../reports, i.e. ./reports for the
 default lake ./lake): report.json (schema in validation/report.py), report.md,
-and GX Data Docs at data_docs/index.html.
+and GX Data Docs at data_docs/index.html (not with --no-data-docs).
 
 Exit 0: every critical check passed (warnings are reported only);
 exit 1: a critical check failed; exit 2: usage or configuration error (the
@@ -59,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--expectations", help="suites folder (default: ./expectations of the project)")
     p.add_argument("--quiet", action="store_true", help="no terminal table")
+    p.add_argument(
+        "--no-data-docs",
+        action="store_true",
+        help="skip GX Data Docs (the HTML site; about a sixth of a cold run)",
+    )
     p.add_argument(
         "--screenshots",
         nargs="?",
@@ -136,6 +142,7 @@ def validate(
     tables: list[str] | None = None,
     expectations: str | None = None,
     engine_options: dict | None = None,
+    data_docs: bool = True,
 ) -> dict:
     """Run every check and write the reports; return the report dict."""
     from validation import report as rep
@@ -178,7 +185,7 @@ def validate(
         timings["counts_s"] = round(time.perf_counter() - mark, 3)
         from validation.gx_runner import run_checkpoint
 
-        results, docs = run_checkpoint(engine, suites, report_dir, profile, timings)
+        results, docs = run_checkpoint(engine, suites, report_dir, profile, timings, data_docs)
         entries = []
         for loaded in suites:
             entry = rep.table_entry(
@@ -242,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             tables=args.tables,
             expectations=args.expectations,
             engine_options=options,
+            data_docs=not args.no_data_docs,
         )
     except LakehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
