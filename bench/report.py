@@ -92,7 +92,7 @@ def _validation_reason(entry: dict) -> str:
     name, secs = max(timings.items(), key=lambda kv: kv[1])
     inside = sum(timings.values())
     return (
-        f"{name.removesuffix('_s')} {secs:.1f} s; interpreter + imports before GX "
+        f"{name.removesuffix('_s')} {secs:.1f} s; outside the timed steps (interpreter, imports) "
         f"{entry['wall_seconds'] - inside:.1f} s"
     )
 
@@ -199,6 +199,17 @@ def targets_table(results: dict) -> list[str]:
         why = "" if met or met is None else reason
         out.append(f"| {target} | {goal} | {measured} | {_verdict(met)} | {why} |")
     return out
+
+
+def rounds_table(results: dict) -> list[str]:
+    """The alternated shared-data rounds, one line each (target 1 compares their medians)."""
+    rounds = (results.get("shared") or {}).get("rounds") or []
+    out = ["| round | pipeline | PySpark floor | DuckDB floor |", "|---|---|---|---|"]
+    for i, r in enumerate(rounds, 1):
+        out.append(
+            f"| {i} | {_s(r.get('pipeline'))} | {_s(r.get('pyspark'))} | {_s(r.get('duckdb'))} |"
+        )
+    return out if rounds else []
 
 
 def runs_table(results: dict) -> list[str]:
@@ -343,6 +354,11 @@ def write_markdown(results: dict, path: Path, png: Path | None) -> None:
             else ""
         ),
         "",
+        *(
+            ["## Shared-data rounds", "", *rounds_table(results), ""]
+            if rounds_table(results)
+            else []
+        ),
         "## Runs",
         "",
         *runs_table(results),
