@@ -64,6 +64,7 @@ def environment() -> dict:
         "pyspark": pyspark.__version__,
         "duckdb": duckdb.__version__,
         "master": os.environ.get("STEDI_SPARK_MASTER", "local[2]"),
+        "driver_memory": os.environ.get("STEDI_DRIVER_MEMORY", "4g"),
     }
 
 
