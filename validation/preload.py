@@ -20,6 +20,8 @@ import os
 import subprocess
 import sys
 
+NICENESS = 10
+
 
 class Preloaded:
     """A `python -m validation.preload` child, ready to run validation.run.main(argv) once."""
@@ -65,7 +67,13 @@ class Preloaded:
 
 
 def serve() -> int:
-    """The child: import everything a validation needs, then run the one request, if any."""
+    """The child: import everything a validation needs, then run the one request, if any.
+
+    At a lower CPU priority: on 2 cores the import must not slow the JVM start and the jobs,
+    the run's critical path; it uses the cycles they leave idle (by the time the request
+    comes the jobs are done, so the validation itself has the machine)."""
+    with contextlib.suppress(OSError, AttributeError):  # no nice() on some platforms
+        os.nice(NICENESS)
     from validation import run
 
     run._import_gx()  # the point of this process
