@@ -38,6 +38,7 @@ from pathlib import Path
 
 from bench import report
 from bench.measure import run_measured
+from lakehouse.cli.run import PRELOAD_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(
@@ -99,7 +100,13 @@ def measure_pyspark_floor(source: Path, timeout: float) -> dict | None:
 
 
 def measure_pipeline(
-    source: Path, profile: str, validate: bool, work: Path, timeout: float, keep: bool = False
+    source: Path,
+    profile: str,
+    validate: bool,
+    work: Path,
+    timeout: float,
+    keep: bool = False,
+    env: dict | None = None,
 ) -> dict:
     """One worker run; with keep=True the finished lake stays and its path is in ["lake"]."""
     lake = Path(tempfile.mkdtemp(prefix="lake-", dir=work))
@@ -108,7 +115,7 @@ def measure_pipeline(
     cmd += ["--profile", profile, "--out", str(out)] + (["--validate"] if validate else [])
     try:
         load = os.getloadavg()[0]
-        m = run_measured(cmd, cwd=REPO, timeout=timeout)
+        m = run_measured(cmd, cwd=REPO, timeout=timeout, env={**os.environ, **(env or {})})
         entry = {"date": _now(), "wall_seconds": m.seconds, "peak_rss": m.peak_rss}
         entry["load_before"], entry["load_after"] = load, os.getloadavg()[0]
         if out.is_file():
@@ -147,6 +154,11 @@ def shared_rounds(args, work: Path) -> tuple[dict, str | None]:
         pyspark = measure_pyspark_floor(args.shared, args.timeout)
         duck = measure_floor(args.shared, args.timeout)
         rounds.append({"pipeline": entry, "pyspark": pyspark, "duckdb": duck})
+        if args.preload_ab:  # the same run validating in-process after the jobs
+            off = {PRELOAD_ENV: "0"}
+            rounds[-1]["no_preload"] = measure_pipeline(
+                args.shared, args.profile, True, work, args.timeout, env=off
+            )
         _say(f"  {_summary(entry)}; PySpark floor {_wall(pyspark)}; DuckDB {_wall(duck)}")
     best = _median_by([r["pipeline"] for r in rounds if r["pipeline"].get("ok")], "wall_seconds")
     shared = dict(best or rounds[-1]["pipeline"])
@@ -262,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=3, help="alternated shared-data rounds")
     parser.add_argument("--repeat", type=int, default=3, help="cold validation / job runs")
+    parser.add_argument(
+        "--preload-ab",
+        action="store_true",
+        help="each round also runs the pipeline without the validation child",
+    )
     parser.add_argument("--scales", default="1,10,100", help="generated sizes, e.g. 1,10")
     parser.add_argument("--skip-100x", action="store_true", help="leave out the 100x size")
     parser.add_argument("--skip-shared", action="store_true", help="leave out the shared data")

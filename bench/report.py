@@ -211,10 +211,15 @@ def targets_table(results: dict) -> list[str]:
 def rounds_table(results: dict) -> list[str]:
     """The alternated shared-data rounds, one line each (target 1 compares their medians)."""
     rounds = (results.get("shared") or {}).get("rounds") or []
-    out = ["| round | pipeline | PySpark floor | DuckDB floor |", "|---|---|---|---|"]
+    out = [
+        "| round | pipeline | PySpark floor | DuckDB floor | pipeline without the validation "
+        "child (--preload-ab) |",
+        "|---|---|---|---|---|",
+    ]
     for i, r in enumerate(rounds, 1):
         out.append(
-            f"| {i} | {_s(r.get('pipeline'))} | {_s(r.get('pyspark'))} | {_s(r.get('duckdb'))} |"
+            f"| {i} | {_s(r.get('pipeline'))} | {_s(r.get('pyspark'))} "
+            f"| {_s(r.get('duckdb'))} | {_s(r.get('no_preload'))} |"
         )
     return out if rounds else []
 

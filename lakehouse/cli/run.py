@@ -52,12 +52,16 @@ def print_counts(lake, profile: str) -> bool:
     return counts_ok
 
 
+PRELOAD_ENV = "STEDI_PRELOAD_VALIDATION"  # 0: validate in-process after the jobs (bench A/B)
+
+
 def preload_validation(wanted: bool = True):
     """The validation child (validation/preload.py), started before the JVM so that GX
     imports while the jobs run; a null context when the run will not validate."""
     import contextlib
+    import os
 
-    if not wanted:
+    if not wanted or os.environ.get(PRELOAD_ENV, "1") == "0":
         return contextlib.nullcontext()
     from validation.preload import Preloaded
 
