@@ -72,8 +72,13 @@ def serve() -> int:
     At a lower CPU priority: on 2 cores the import must not slow the JVM start and the jobs,
     the run's critical path; it uses the cycles they leave idle (by the time the request
     comes the jobs are done, so the validation itself has the machine)."""
+    import signal
+
     with contextlib.suppress(OSError, AttributeError):  # no nice() on some platforms
         os.nice(NICENESS)
+    # Ctrl-C in the terminal reaches this child too: before the request the parent stops it
+    # (close()), so no import traceback is printed; during validation Ctrl-C stops it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from validation import run
 
     run._import_gx()  # the point of this process
@@ -83,6 +88,7 @@ def serve() -> int:
     line = sys.stdin.readline()
     if not line.strip():
         return 0
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     return run.main(json.loads(line))
 
 
