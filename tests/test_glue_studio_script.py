@@ -10,9 +10,6 @@ script reads that table back with from_catalog.
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -115,7 +112,7 @@ def _parquet(lake, prefix: str) -> duckdb.DuckDBPyRelation:
     return duckdb.sql(f"select * from read_parquet({files!r})")
 
 
-def test_exported_script_runs_unchanged_and_a_second_script_reads_its_table(spark, lake):
+def test_exported_script_runs_unchanged_and_a_second_script_reads_its_table(spark, lake, capsys):
 
     Catalog(lake).ensure_database("stedi")  # sinks create tables, not databases
     bucket = lake.root / "stedi-lake-house"
@@ -124,17 +121,14 @@ def test_exported_script_runs_unchanged_and_a_second_script_reads_its_table(spar
     _json_lines(bucket / "step_trainer" / "landing" / "step_trainer-1655563258079.json", READINGS)
     digest = hashlib.sha256(TRUSTED_SCRIPT.read_bytes()).hexdigest()
 
-    env = {**os.environ, "PYTHONPATH": str(REPO), "STEDI_SHUFFLE_PARTITIONS": "2"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "lakehouse", "job", "--lake", str(lake.root), str(TRUSTED_SCRIPT)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "job step_trainer_trusted: SUCCEEDED" in proc.stdout
+    # The `lakehouse job` command itself, in this process: it reuses the suite's Spark session
+    # (a fresh process would start a second JVM; tests/test_crash_safety.py runs it that way).
+    from lakehouse.cli import main
+
+    code = main(["job", "--lake", str(lake.root), str(TRUSTED_SCRIPT)])
+    out = capsys.readouterr().out
+    assert code == 0, out[-3000:]
+    assert "job step_trainer_trusted: SUCCEEDED" in out
     assert hashlib.sha256(TRUSTED_SCRIPT.read_bytes()).hexdigest() == digest
 
     trusted = _parquet(lake, "step_trainer/trusted")

@@ -22,9 +22,12 @@ def build(tmp_path: Path, profile: str) -> Lake:
     return lake
 
 
-def run(lake: Lake, profile: str, *extra: str) -> tuple[int, dict]:
+def run(lake: Lake, profile: str, *extra: str, docs: bool = False) -> tuple[int, dict]:
+    """validation.run on the lake; without Data Docs (GX's HTML site) unless docs=True:
+    only the tests of the report's shape and of a clean lake look at them."""
     report_dir = lake.root.parent / "reports" / profile
-    code = main(["--lake", str(lake.root), "--profile", profile, "--quiet", *extra])
+    skip = [] if docs else ["--no-data-docs"]
+    code = main(["--lake", str(lake.root), "--profile", profile, "--quiet", *skip, *extra])
     report = json.loads((report_dir / "report.json").read_text())
     return code, report
 
@@ -134,7 +137,7 @@ PLANTS = [
 @pytest.mark.parametrize("profile", ["rubric", "strict"])
 def test_a_finished_lake_passes_every_check(tmp_path, profile):
     lake = build(tmp_path, profile)
-    code, report = run(lake, profile)
+    code, report = run(lake, profile, docs=True)
     assert code == 0, failed_check_names(report)
     assert report["status"] == "passed" and report["max_severity_failure"] is None
     assert {t["count_check"]["status"] for t in report["tables"]} == {"passed"}
@@ -147,7 +150,7 @@ def test_a_planted_violation_fails_the_run_and_names_the_check(
 ):
     lake = build(tmp_path, profile)
     plant(lake)
-    code = main(["--lake", str(lake.root), "--profile", profile])
+    code = main(["--lake", str(lake.root), "--profile", profile, "--no-data-docs"])
     out = capsys.readouterr().out
     report = json.loads((tmp_path / "reports" / profile / "report.json").read_text())
     assert code == 1
@@ -240,7 +243,7 @@ def test_counts_json_of_a_named_dataset_wins_over_the_lake_counts(tmp_path, how)
 
 def test_report_json_has_a_stable_documented_shape(tmp_path):
     lake = build(tmp_path, "rubric")
-    _, report = run(lake, "rubric", "--tables", "customer_trusted")
+    _, report = run(lake, "rubric", "--tables", "customer_trusted", docs=True)
     assert report["schema_version"] == 1
     assert set(report) >= {
         "schema_version",
@@ -273,6 +276,15 @@ def test_report_json_has_a_stable_documented_shape(tmp_path):
     assert table["suite_files"] == ["expectations/trusted/customer_trusted.json"]
     assert Path(report["data_docs"]).is_file()  # real GX Data Docs
     assert "customer_trusted" in Path(report["data_docs"]).read_text()
+
+
+def test_no_data_docs_skips_the_html_site_and_says_so_in_the_report(tmp_path):
+    lake = build(tmp_path, "rubric")
+    _, with_docs = run(lake, "rubric", "--tables", "customer_trusted", docs=True)
+    code, report = run(lake, "rubric", "--tables", "customer_trusted")
+    assert code == 0 and report["data_docs"] is None
+    assert not Path(with_docs["data_docs"]).exists()  # no stale site from the earlier run
+    assert "data_docs_s" not in report["timings"]
 
 
 USAGE_ERRORS = [

@@ -2,6 +2,7 @@
 
     python -m validation.run [--lake DIR] [--profile rubric|strict] [--dataset NAME]
                              [--engine local|athena] [--report-dir DIR] [--tables T ...]
+                             [--no-data-docs]
 
 For every table: the row-count check (expected counts from
 expectations/counts.json[dataset][profile], else the lake's _dataset.json) and
@@ -10,7 +11,7 @@ GX's SQL datasource on DuckDB (local) or Athena.
 
 Writes to the report dir (default: <lake>/../reports, i.e. ./reports for the
 default lake ./lake): report.json (schema in validation/report.py), report.md,
-and GX Data Docs at data_docs/index.html.
+and GX Data Docs at data_docs/index.html (not with --no-data-docs).
 
 Exit 0: every critical check passed (warnings are reported only);
 exit 1: a critical check failed; exit 2: usage or configuration error (the
@@ -60,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--expectations", help="suites folder (default: ./expectations of the project)")
     p.add_argument("--quiet", action="store_true", help="no terminal table")
     p.add_argument(
+        "--no-data-docs",
+        action="store_true",
+        help="skip GX Data Docs (the HTML site; about a sixth of a cold run)",
+    )
+    p.add_argument(
         "--screenshots",
         nargs="?",
         const="",
@@ -105,9 +111,31 @@ def _sample_unexpected_rows(engine, table: str, entry: dict) -> None:
     entry["sample"] = [jsonable(dict(zip(columns, r, strict=True))) for r in rows]
 
 
+class _NoPySpark:
+    """A meta-path finder that makes `import pyspark...` fail while GX imports.
+
+    GX imports pyspark (and pyspark.ml) when it can, for its Spark datasource, about 1 s of a
+    cold validation (measured with -X importtime); validation runs GX on DuckDB or Athena, so
+    in a process without Spark GX gets its documented "pyspark not installed" path instead."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyspark" or name.startswith("pyspark."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
 def _import_gx() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations  # noqa: F401
+    if "great_expectations" in sys.modules or "pyspark" in sys.modules:
+        import great_expectations  # noqa: F401 - a process with Spark keeps GX's Spark path
+
+        return
+    blocker = _NoPySpark()
+    sys.meta_path.insert(0, blocker)
+    try:
+        import great_expectations  # noqa: F401
+    finally:
+        sys.meta_path.remove(blocker)
 
 
 def validate(
@@ -121,6 +149,7 @@ def validate(
     expectations: str | None = None,
     engine_options: dict | None = None,
     show_rows: bool = False,
+    data_docs: bool = True,
 ) -> dict:
     """Run every check and write the reports; return the report dict.
 
@@ -165,7 +194,9 @@ def validate(
         timings["counts_s"] = round(time.perf_counter() - mark, 3)
         from validation.gx_runner import run_checkpoint
 
-        results, docs = run_checkpoint(engine, suites, report_dir, profile, timings, show_rows)
+        results, docs = run_checkpoint(
+            engine, suites, report_dir, profile, timings, show_rows, data_docs
+        )
         entries = []
         for loaded in suites:
             entry = rep.table_entry(
@@ -242,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             expectations=args.expectations,
             engine_options=options,
             show_rows=args.show_rows,
+            data_docs=not args.no_data_docs,
         )
     except LakehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -24,6 +24,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from lakehouse.cli.run import preload_validation
+
+    with preload_validation() as preloaded:
+        return _demo(args, preloaded)
+
+
+def _demo(args, preloaded) -> int:
     from lakehouse.cli.run import print_counts, run_and_report, validate
     from localglue.lake import Lake
     from stedi.generator import generate
@@ -42,5 +49,5 @@ def run(args) -> int:
         print(f"  {line}")
     run_and_report(args.profile, lake, args.master)
     counts_ok = print_counts(lake, args.profile)
-    status = validate(lake, args.profile)
+    status = validate(lake, args.profile, preloaded)
     return status or (0 if counts_ok else 1)

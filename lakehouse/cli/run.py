@@ -51,9 +51,34 @@ def print_counts(lake, profile: str) -> bool:
     return counts_ok
 
 
-def validate(lake, profile: str) -> int:
-    """`python -m validation.run` on this lake; its exit code (a missing validation fails)."""
+PRELOAD_ENV = "STEDI_PRELOAD_VALIDATION"  # 0: validate in-process after the jobs (bench A/B)
+
+
+def preload_validation(wanted: bool = True):
+    """The validation child (validation/preload.py), started before the JVM so that GX
+    imports while the jobs run; a null context when the run will not validate."""
+    import contextlib
+    import os
+
+    if not wanted or os.environ.get(PRELOAD_ENV, "1") == "0":
+        return contextlib.nullcontext()
+    from validation.preload import Preloaded
+
+    return Preloaded()
+
+
+def validate(lake, profile: str, preloaded=None) -> int:
+    """`python -m validation.run` on this lake; its exit code (a missing validation fails).
+
+    With `preloaded` (a started validation/preload.py child) it runs there, GX already
+    imported; a child that died before the request falls back to running here."""
     from localglue.errors import LakehouseError
+
+    argv = ["--lake", str(lake.root), "--profile", profile]
+    if preloaded is not None:
+        code = preloaded.run(argv)
+        if code is not None:
+            return code
 
     try:
         from validation.run import main as validation_main
@@ -62,15 +87,16 @@ def validate(lake, profile: str) -> int:
             f"validation cannot run ({exc}); reinstall the project with `make venv`"
         ) from exc
 
-    return int(validation_main(["--lake", str(lake.root), "--profile", profile]) or 0)
+    return int(validation_main(argv) or 0)
 
 
 def run(args) -> int:
     from localglue.lake import Lake
 
     lake = Lake(args.lake)
-    run_and_report(args.profile, lake, args.master, args.verbose)
-    print_counts(lake, args.profile)
-    if args.no_validate:
-        return 0
-    return validate(lake, args.profile)
+    with preload_validation(not args.no_validate) as preloaded:
+        run_and_report(args.profile, lake, args.master, args.verbose)
+        print_counts(lake, args.profile)
+        if args.no_validate:
+            return 0
+        return validate(lake, args.profile, preloaded)

@@ -48,6 +48,7 @@ from localglue.awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection,
 from localglue.catalog import Catalog, table_format, table_location
 from localglue.errors import LakehouseError
 from localglue.json_source import ABSENT, kind_column, list_files, read_json
+from localglue.parquet_schema import footer_schema
 
 DEFAULT_RETENTION_HOURS = 168
 
@@ -250,6 +251,9 @@ class GlueContext:
             reader = spark.read.option("mergeSchema", "true")
             if base:
                 reader = reader.option("basePath", base)
+            schema = footer_schema(files, base)  # skips Spark's schema-merging job
+            if schema is not None:
+                reader = reader.schema(schema)
             return DynamicFrame(reader.parquet(*files), self, name)
         if fmt == "csv":
             reader = (
