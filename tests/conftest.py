@@ -84,6 +84,28 @@ def glue(spark, lake):
         yield GlueContext(spark.sparkContext)
 
 
+@pytest.fixture
+def put_json(glue, lake, request):
+    """put_json(name, *records): JSON lines at s3://<module BUCKET>/<name>/, read back as an
+    S3 JSON source frame (transformation_ctx = name), as a Glue Studio S3 node reads them."""
+    import json
+
+    bucket = getattr(request.module, "BUCKET", "stedi-lake-house")
+
+    def make(name, *records):
+        path = lake.root / bucket / name / "part.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        return glue.create_dynamic_frame.from_options(
+            connection_type="s3",
+            format="json",
+            connection_options={"paths": [f"s3://{bucket}/{name}/"]},
+            transformation_ctx=name,
+        )
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def shared_lake(shared_data, spark, tmp_path_factory):
     """shared_lake(profile): the shared STEDI data ingested and run through that profile.

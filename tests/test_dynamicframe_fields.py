@@ -22,21 +22,6 @@ BUCKET = "stedi-lake-house"
 
 
 @pytest.fixture
-def put_json(glue, lake):
-    def make(name, *records):
-        path = lake.root / BUCKET / name / "part.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(r) + "\n" for r in records))
-        return glue.create_dynamic_frame.from_options(
-            connection_type="s3",
-            format="json",
-            connection_options={"paths": [f"s3://{BUCKET}/{name}/"]},
-        )
-
-    return make
-
-
-@pytest.fixture
 def step_and_customers(put_json):
     steps = put_json(
         "step",

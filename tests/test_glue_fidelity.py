@@ -22,22 +22,6 @@ import pytest
 BUCKET = "fidelity-lake"
 
 
-@pytest.fixture
-def put_json(glue, lake):
-    def make(name, *records):
-        path = lake.root / BUCKET / name / "part.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(r) + "\n" for r in records))
-        return glue.create_dynamic_frame.from_options(
-            connection_type="s3",
-            format="json",
-            connection_options={"paths": [f"s3://{BUCKET}/{name}/"]},
-            transformation_ctx=name,
-        )
-
-    return make
-
-
 def sql_query(glue, query, mapping):
     """What Glue Studio's generated sparkSqlQuery does."""
     from localglue.awsglue.dynamicframe import DynamicFrame
