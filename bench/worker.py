@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measured_run(args, preloaded) -> int:
-    from lakehouse.cli.run import validate
+    from lakehouse.cli.run import early_validation, validate
     from localglue.lake import Lake
     from localglue.spark import get_spark
     from stedi import pipeline
@@ -141,7 +141,13 @@ def _measured_run(args, preloaded) -> int:
 
     display = MeasuringDisplay(watcher)
     t = time.perf_counter()
-    results = pipeline.run_profile(args.profile, lake, spark=spark, display=display)
+    results = pipeline.run_profile(
+        args.profile,
+        lake,
+        spark=spark,
+        display=display,
+        on_final=early_validation(lake, args.profile, preloaded),
+    )
     phases["run"] = time.perf_counter() - t
 
     validation_exit = None

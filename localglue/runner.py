@@ -171,8 +171,10 @@ def run_jobs(
     spark=None,
     display=None,
     stop_on_failure: bool = True,
+    on_finish=None,
 ) -> list[JobResult]:
-    """Run (script, argv) pairs in order in one session, reporting to a progress display."""
+    """Run (script, argv) pairs in order in one session, reporting to a progress display;
+    `on_finish(result)` after each job (what it wrote is committed by then)."""
     from localglue.progress import JobProgress
 
     display = display or JobProgress([job_name_from_argv(s, a) for s, a in jobs])
@@ -182,6 +184,8 @@ def run_jobs(
             display.start(job_name_from_argv(script, argv))
             result = run_script(script, argv, lake, spark=spark)
             display.finish(result)
+            if on_finish is not None:
+                on_finish(result)
             results.append(result)
             if not result.ok and stop_on_failure:
                 break

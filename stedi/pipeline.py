@@ -19,6 +19,7 @@ from stedi.tables import (
     JOBS,
     LANDING_TABLES,
     LOCATIONS,
+    OUTPUT_OF_JOB,
     PROFILES,
     STUDIO_JOBS,
     TABLE_NAMES,
@@ -69,10 +70,13 @@ def hold(lake: Lake, command: str):
     return lake_lock(lake, run_id=uuid.uuid4().hex[:12], command=command)
 
 
-def run_profile(profile: str, lake: Lake, spark=None, display=None, jobs_dir=None):
+def run_profile(profile: str, lake: Lake, spark=None, display=None, jobs_dir=None, on_final=None):
     """Run the profile's jobs in order (stop at the first failure); list of JobResult.
 
     Under the lake lock; first finishes or drops what a crashed run left (transaction.recover).
+    `on_final(tables)` hears which tables no later job of the run will write: the landing
+    tables before the first job, then each job's table once it succeeded (validation checks
+    them while the later jobs run).
     """
     from localglue.runner import run_jobs
     from localglue.transaction import recover
@@ -82,7 +86,17 @@ def run_profile(profile: str, lake: Lake, spark=None, display=None, jobs_dir=Non
     with hold(lake, f"run --profile {profile}"):
         for line in recover(lake):
             print(f"recovered: {line}")
-        return run_jobs(jobs, lake, spark=spark, display=display, stop_on_failure=True)
+        on_finish = None
+        if on_final is not None:
+            on_final(list(LANDING_TABLES))
+
+            def on_finish(result) -> None:
+                if result.ok and result.name in OUTPUT_OF_JOB:
+                    on_final([OUTPUT_OF_JOB[result.name]])
+
+        return run_jobs(
+            jobs, lake, spark=spark, display=display, stop_on_failure=True, on_finish=on_finish
+        )
 
 
 def count_rows(lake: Lake, table: str) -> int | None:

@@ -19,8 +19,8 @@ from stedi.generator import generate
 from stedi.ingest import ingest
 
 
-def run_ok(profile: str, lake, spark) -> None:
-    results = pipeline.run_profile(profile, lake, spark=spark)
+def run_ok(profile: str, lake, spark, on_final=None) -> None:
+    results = pipeline.run_profile(profile, lake, spark=spark, on_final=on_final)
     failed = [r for r in results if not r.ok]
     assert not failed, f"{failed[0].name}: {failed[0].error}\n{failed[0].traceback}"
     assert [r.name for r in results] == list(pipeline.JOBS)
@@ -42,19 +42,35 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=pipeline.PROFILES)
 def twice(request, sample, spark, tmp_path_factory):
-    """A lake where the profile ran twice: (profile, lake, tables after run 1, after run 2)."""
+    """A lake where the profile ran twice: (profile, lake, tables after run 1, after run 2).
+
+    The second run records what it announced final (`on_final`) in `announced[profile]`."""
     profile = request.param
     lake = Lake(tmp_path_factory.mktemp(f"lake-{profile}"))
     ingest(sample, lake)
     run_ok(profile, lake, spark)
     first = row_multisets(lake)
-    run_ok(profile, lake, spark)
+    said = announced.setdefault(profile, [])
+    run_ok(profile, lake, spark, on_final=said.append)
     return profile, lake, first, row_multisets(lake)
+
+
+announced: dict[str, list] = {}
 
 
 def test_counts_equal_the_generator_manifest(twice, sample):
     profile, lake, _, _ = twice
     assert counts(lake) == expected(sample, profile)
+
+
+def test_each_table_is_announced_final_when_no_later_job_writes_it(twice):
+    """Validation checks a table as soon as it is announced (lakehouse run): the landing
+    tables before the first job, then each job's table once that job has committed it."""
+    profile = twice[0]
+    assert announced[profile] == [
+        list(pipeline.LANDING_TABLES),
+        *([pipeline.OUTPUT_OF_JOB[job]] for job in pipeline.JOBS),
+    ]
 
 
 def test_running_a_profile_twice_gives_identical_tables(twice):

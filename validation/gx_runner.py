@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 # GX keeps unexpected values in its results and renders them into Data Docs: by default it
@@ -44,6 +45,109 @@ def _add_docs_site(context, docs_dir: Path) -> None:
     )
 
 
+class GxSession:
+    """One ephemeral GX context for one validation: suites checked in one or more passes
+    (`check`), Data Docs built once over every pass (`build_docs`).
+
+    WHY passes: `lakehouse run` validates each table as soon as its job has written it,
+    while the later jobs run (validation/preload.py); the final pass then only has the last
+    tables left. Every pass shares one run id, so the results and Data Docs read as one run.
+    Each pass adds the SQL datasource, its assets and the checkpoint under the same names a
+    single pass uses, and removes them afterwards: only the results stay in the context."""
+
+    def __init__(
+        self,
+        report_dir: Path,
+        profile: str,
+        timings: dict | None = None,
+        show_rows: bool = False,
+        data_docs: bool = True,
+    ):
+        self.timings = {} if timings is None else timings
+        start = time.perf_counter()
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+        import great_expectations as gx
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        from validation import gx_duckdb_compat
+
+        gx_duckdb_compat.install()
+        self.gx, self.profile, self.data_docs = gx, profile, data_docs
+        self.result_format = RESULT_FORMAT_WITH_ROWS if show_rows else RESULT_FORMAT
+        self.docs_dir = report_dir / "data_docs"
+        if self.docs_dir.exists():
+            shutil.rmtree(self.docs_dir)
+        report_dir.mkdir(parents=True, exist_ok=True)
+        self.context = gx.get_context(mode="ephemeral")
+        for name in list(self.context.list_data_docs_sites()):
+            self.context.delete_data_docs_site(name)
+        if data_docs:
+            _add_docs_site(self.context, self.docs_dir)
+        _quiet_gx(self.context)
+        self.run_id = RunIdentifier(run_time=datetime.now(UTC))
+        _add_time(self.timings, "gx_setup_s", start)
+
+    def check(self, engine, suites: list) -> dict:
+        """Validate these LoadedSuites on `engine` now; {table: suite result}."""
+        gx, context = self.gx, self.context
+        from validation import gx_duckdb_compat
+
+        start = time.perf_counter()
+        datasource = context.data_sources.add_sql(
+            DATASOURCE, connection_string=engine.gx_connection_string()
+        )
+        definitions = []
+        for loaded in suites:
+            asset = datasource.add_table_asset(loaded.table, table_name=loaded.table)
+            batch = asset.add_batch_definition_whole_table("whole_table")
+            suite = context.suites.add(loaded.suite)
+            definitions.append(
+                context.validation_definitions.add(
+                    gx.ValidationDefinition(
+                        name=f"{loaded.table}.{self.profile}", data=batch, suite=suite
+                    )
+                )
+            )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=f"stedi_{self.profile}",
+                validation_definitions=definitions,
+                actions=[],  # Data Docs are built once at the end: the action rebuilds per suite
+                result_format=self.result_format,
+            )
+        )
+        _add_time(self.timings, "gx_setup_s", start)
+        start = time.perf_counter()
+        try:
+            result = checkpoint.run(run_id=self.run_id)
+        finally:
+            # Free the kept DuckDB connection so sample rows can be read afterwards.
+            gx_duckdb_compat.release(datasource.get_execution_engine())
+            context.checkpoints.delete(checkpoint.name)
+            for definition in definitions:
+                context.validation_definitions.delete(definition.name)
+            context.data_sources.delete(DATASOURCE)
+        _add_time(self.timings, "gx_validate_s", start)
+        by_table = {}
+        for suite_result in result.run_results.values():
+            by_table[suite_result.suite_name.rsplit(".", 1)[0]] = suite_result
+        return by_table
+
+    def build_docs(self) -> Path | None:
+        """GX's HTML site over every pass; None without Data Docs."""
+        if not self.data_docs:
+            return None
+        start = time.perf_counter()
+        self.context.build_data_docs()
+        _add_time(self.timings, "data_docs_s", start)
+        docs = self.docs_dir / "index.html"
+        return docs if docs.is_file() else None
+
+
+def _add_time(timings: dict, key: str, since: float) -> None:
+    timings[key] = round(timings.get(key, 0.0) + time.perf_counter() - since, 3)
+
+
 def run_checkpoint(
     engine,
     suites: list,
@@ -53,64 +157,9 @@ def run_checkpoint(
     show_rows: bool = False,
     data_docs: bool = True,
 ):
-    """Validate every LoadedSuite on `engine`; return ({table: suite result}, docs index path).
+    """Validate every LoadedSuite on `engine` in one pass; ({table: suite result}, docs index).
 
     data_docs=False skips GX's HTML site (its jinja rendering is a sixth of a cold run);
     the index path is then None."""
-    timings = {} if timings is None else timings
-    start = time.perf_counter()
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-
-    from validation import gx_duckdb_compat
-
-    gx_duckdb_compat.install()
-    docs_dir = report_dir / "data_docs"
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="ephemeral")
-    for name in list(context.list_data_docs_sites()):
-        context.delete_data_docs_site(name)
-    if data_docs:
-        _add_docs_site(context, docs_dir)
-    _quiet_gx(context)
-    datasource = context.data_sources.add_sql(
-        DATASOURCE, connection_string=engine.gx_connection_string()
-    )
-    definitions = []
-    for loaded in suites:
-        asset = datasource.add_table_asset(loaded.table, table_name=loaded.table)
-        batch = asset.add_batch_definition_whole_table("whole_table")
-        suite = context.suites.add(loaded.suite)
-        definitions.append(
-            context.validation_definitions.add(
-                gx.ValidationDefinition(name=f"{loaded.table}.{profile}", data=batch, suite=suite)
-            )
-        )
-    checkpoint = context.checkpoints.add(
-        gx.Checkpoint(
-            name=f"stedi_{profile}",
-            validation_definitions=definitions,
-            actions=[],  # Data Docs are built once below: the action rebuilds them per suite
-            result_format=RESULT_FORMAT_WITH_ROWS if show_rows else RESULT_FORMAT,
-        )
-    )
-    timings["gx_setup_s"] = round(time.perf_counter() - start, 3)
-    start = time.perf_counter()
-    try:
-        result = checkpoint.run()
-    finally:
-        # Free the kept DuckDB connection so sample rows can be read afterwards.
-        gx_duckdb_compat.release(datasource.get_execution_engine())
-    timings["gx_validate_s"] = round(time.perf_counter() - start, 3)
-    if data_docs:
-        start = time.perf_counter()
-        context.build_data_docs()
-        timings["data_docs_s"] = round(time.perf_counter() - start, 3)
-    by_table = {}
-    for suite_result in result.run_results.values():
-        table = suite_result.suite_name.rsplit(".", 1)[0]
-        by_table[table] = suite_result
-    docs = docs_dir / "index.html"
-    return by_table, (docs if docs.is_file() else None)
+    session = GxSession(report_dir, profile, timings, show_rows, data_docs)
+    return session.check(engine, suites), session.build_docs()

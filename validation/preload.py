@@ -7,8 +7,14 @@ the JVM and runs the jobs, then waits for one request on stdin: the argv of
 it always did. A child process, not a thread: importing GX in a thread raced with the main
 thread's imports and crashed 1 run in 3.
 
+While the jobs run, the parent may also say which tables are final (`early`): the child
+checks them then, at its low priority, and the request only has the tables left to check
+(validation.run.Validation). An early pass that fails is dropped: the request then checks
+everything, and reports whatever went wrong.
+
     with Preloaded() as validation:      # starts the child
         ... run the jobs ...
+        validation.early(argv, tables)   # optional, any number of times
         code = validation.run(argv)      # or leave the block: the child exits unused
 """
 
@@ -40,6 +46,15 @@ class Preloaded:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def early(self, argv: list[str], tables: list[str]) -> None:
+        """These tables are final: the child may check them now (for the request `argv`)."""
+        if self.alive():
+            with contextlib.suppress(BrokenPipeError):
+                self.proc.stdin.write(
+                    (json.dumps({"early": argv, "tables": tables}) + "\n").encode()
+                )
+                self.proc.stdin.flush()
 
     def run(self, argv: list[str]) -> int | None:
         """validation.run's exit code; None if the child died before the request (the caller
@@ -85,11 +100,38 @@ def serve() -> int:
     from validation import checks, gx_runner, report, suites  # noqa: F401
     from validation.engines import local  # noqa: F401
 
-    line = sys.stdin.readline()
-    if not line.strip():
-        return 0
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    return run.main(json.loads(line))
+    early: _Early | None = None
+    for line in sys.stdin:
+        message = json.loads(line)
+        if isinstance(message, dict):  # {"early": argv, "tables": [...]}
+            early = early or _Early(message["early"])
+            if early.argv == message["early"]:
+                early.check(message["tables"])
+            continue
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        prepared = early.validation if early and early.argv == message else None
+        return run.main(message, prepared=prepared)
+    return 0
+
+
+class _Early:
+    """The Validation that early passes fill for one argv. Once a pass fails it is dropped
+    for good: the request then checks every table itself and reports what went wrong."""
+
+    def __init__(self, argv: list[str]):
+        self.argv, self.validation, self.failed = argv, None, False
+
+    def check(self, tables: list[str]) -> None:
+        from validation import run
+
+        if self.failed:
+            return
+        try:
+            if self.validation is None:
+                self.validation = run.prepare(run.build_parser().parse_args(self.argv))
+            self.validation.check(tables)
+        except (Exception, SystemExit):  # noqa: BLE001 - the request re-checks and reports
+            self.validation, self.failed = None, True
 
 
 if __name__ == "__main__":

@@ -138,51 +138,107 @@ def _import_gx() -> None:
         sys.meta_path.remove(blocker)
 
 
-def validate(
-    *,
-    lake: Lake,
-    profile: str = "rubric",
-    dataset: str | None = None,
-    engine_name: str = "local",
-    report_dir: Path | None = None,
-    tables: list[str] | None = None,
-    expectations: str | None = None,
-    engine_options: dict | None = None,
-    show_rows: bool = False,
-    data_docs: bool = True,
-) -> dict:
-    """Run every check and write the reports; return the report dict.
+class Validation:
+    """One validation of a lake: tables checked in passes, then one report (`finish`).
 
-    Personal data in samples is masked unless `show_rows` (validation/masking.py)."""
-    from validation import report as rep
-    from validation.checks import count_check
-    from validation.engines import make_engine
-    from validation.suites import REPO, expectations_dir, load_counts, load_suite
+    `validate()` is a single pass over every table. `lakehouse run` also checks each table
+    early, once its job has written it (`check`, in the validation child while the later
+    jobs run); `finish` then checks what is left and writes the report. A table is checked
+    once, with the counts check, its suite and its sample rows in the same pass."""
 
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
-    tables = tables or list(TABLE_NAMES)
-    unknown = [t for t in tables if t not in ZONE]
-    if unknown:
-        raise LakehouseError(
-            f"unknown table(s) {', '.join(unknown)}; known: {', '.join(TABLE_NAMES)}"
-        )
-    root = expectations_dir(expectations)
-    if engine_name == "local" and not lake.exists():
-        raise LakehouseError(
-            f"lake not found at {lake.root}; pass --lake DIR or run `python -m lakehouse ingest` first"
-        )
-    counts = load_counts(lake, profile, dataset, root)
-    report_dir = Path(report_dir) if report_dir else default_report_dir(lake, profile)
+    def __init__(
+        self,
+        *,
+        lake: Lake,
+        profile: str = "rubric",
+        dataset: str | None = None,
+        engine_name: str = "local",
+        report_dir: Path | None = None,
+        tables: list[str] | None = None,
+        expectations: str | None = None,
+        engine_options: dict | None = None,
+        show_rows: bool = False,
+        data_docs: bool = True,
+    ):
+        from validation.suites import expectations_dir, load_counts
 
-    mark = time.perf_counter()
-    engine = make_engine(engine_name, lake, **(engine_options or {}))  # config errors first
-    timings["engine_s"] = round(time.perf_counter() - mark, 3)
-    try:
+        started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self.tables = tables or list(TABLE_NAMES)
+        unknown = [t for t in self.tables if t not in ZONE]
+        if unknown:
+            raise LakehouseError(
+                f"unknown table(s) {', '.join(unknown)}; known: {', '.join(TABLE_NAMES)}"
+            )
+        self.root = expectations_dir(expectations)
+        if engine_name == "local" and not lake.exists():
+            raise LakehouseError(
+                f"lake not found at {lake.root}; pass --lake DIR or run `python -m lakehouse ingest` first"
+            )
+        self.lake, self.profile, self.engine_name = lake, profile, engine_name
+        self.engine_options, self.show_rows, self.data_docs = engine_options, show_rows, data_docs
+        self.counts = load_counts(lake, profile, dataset, self.root)
+        self.report_dir = Path(report_dir) if report_dir else default_report_dir(lake, profile)
+        self.entries: dict[str, dict] = {}
+        self.ready: set[str] = set()  # tables declared final by the caller (`check`)
+        self.passes = 0
+        self.gx = None
+        self._add("setup_s", started)
+
+    def _add(self, key: str, since: float) -> None:
+        self.timings[key] = round(self.timings.get(key, 0.0) + time.perf_counter() - since, 3)
+
+    def _engine(self, tables: list[str] | None):
+        from validation.engines import make_engine
+
         mark = time.perf_counter()
-        _import_gx()  # seconds of pure Python; timed apart so the figures say where time goes
-        timings["gx_import_s"] = round(time.perf_counter() - mark, 3)
-        suites = [load_suite(t, profile, root) for t in tables]
+        options = dict(self.engine_options or {})
+        if self.engine_name == "local" and tables is not None:
+            options["tables"] = tables
+        engine = make_engine(self.engine_name, self.lake, **options)  # config errors first
+        self._add("engine_s", mark)
+        return engine
+
+    def _gx_session(self):
+        if self.gx is None:
+            from validation.gx_runner import GxSession
+
+            mark = time.perf_counter()
+            _import_gx()  # seconds of pure Python; timed apart so the figures say where time goes
+            self._add("gx_import_s", mark)
+            self.gx = GxSession(
+                self.report_dir, self.profile, self.timings, self.show_rows, self.data_docs
+            )
+        return self.gx
+
+    def check(self, tables: list[str]) -> None:
+        """These tables are final: check, in one pass, every table not checked yet whose
+        suite only queries final tables (the others wait for a later pass or `finish`)."""
+        from validation.suites import referenced_tables
+
+        self.ready.update(tables)
+        uses = {t: referenced_tables(t, self.profile, self.root) for t in self.tables}
+        todo = [
+            t
+            for t in self.tables
+            if t in self.ready and t not in self.entries and uses[t] <= self.ready
+        ]
+        if todo:
+            engine = self._engine(sorted(set(todo).union(*(uses[t] for t in todo))))
+            try:
+                self._check(engine, todo)
+            finally:
+                engine.close()
+
+    def _check(self, engine, tables: list[str]) -> None:
+        from validation import report as rep
+        from validation.checks import count_check
+        from validation.suites import REPO, load_suite
+
+        if not tables:
+            return
+        session = self._gx_session()
+        suites = [load_suite(t, self.profile, self.root) for t in tables]
         missing = [t for t in tables if t not in engine.tables()]
         if missing:
             raise LakehouseError(
@@ -190,67 +246,80 @@ def validate(
                 "run `python -m lakehouse run` (or crawl the tables) first"
             )
         mark = time.perf_counter()
-        count_results = {t: count_check(engine, t, counts.counts) for t in tables}
-        timings["counts_s"] = round(time.perf_counter() - mark, 3)
-        from validation.gx_runner import run_checkpoint
-
-        results, docs = run_checkpoint(
-            engine, suites, report_dir, profile, timings, show_rows, data_docs
-        )
-        entries = []
+        count_results = {t: count_check(engine, t, self.counts.counts) for t in tables}
+        self._add("counts_s", mark)
+        results = session.check(engine, suites)
         for loaded in suites:
             entry = rep.table_entry(
                 ZONE[loaded.table], loaded, count_results[loaded.table], results[loaded.table], REPO
             )
             for failure in entry["failures"]:
                 _sample_unexpected_rows(engine, loaded.table, failure)
-            entries.append(entry)
-        privacy = None
-        if profile == "rubric":  # what the rubric lets through and strict would not
-            from validation.privacy import privacy_section
+            self.entries[loaded.table] = entry
+        self.passes += 1
 
-            privacy = privacy_section(engine)
-    finally:
-        engine.close()
-    if not show_rows:
-        from validation.masking import mask_failures
+    def finish(self) -> dict:
+        """Check the tables left, then the privacy section, the ledger and the reports."""
+        from validation import report as rep
 
-        mask_failures(entries)
-    # Landing ledger (stedi/ledger.py): landing lines = accepted + quarantined, per source.
-    from stedi import ledger
+        started = time.perf_counter()
+        early = self.passes
+        engine = self._engine(None)
+        try:
+            self._check(engine, [t for t in self.tables if t not in self.entries])
+            privacy = None
+            if self.profile == "rubric":  # what the rubric lets through and strict would not
+                from validation.privacy import privacy_section
 
-    accounts = ledger.check(lake) if lake.exists() else None
-    if accounts is not None:
-        ledger.add_to_report_tables(accounts, entries)
-    timings["total_s"] = round(time.perf_counter() - started, 3)
-    report = rep.build_report(
-        lake=lake,
-        engine=engine_name,
-        profile=profile,
-        counts=counts,
-        tables=entries,
-        data_docs=docs,
-    )
-    if privacy is not None:
-        report["privacy"] = privacy
-        report["summary"]["privacy_warnings"] = privacy["warnings"]
-    if accounts is not None:
-        report["quarantine"] = accounts.to_report()
-        if accounts.status == "failed":  # critical even when --tables left out the landing tables
-            report.update(status="failed", exit_code=1, max_severity_failure="critical")
-    report["timings"] = timings
-    report_dir.mkdir(parents=True, exist_ok=True)
-    rep.write_json(report, report_dir / "report.json")
-    rep.write_markdown(report, report_dir / "report.md")
-    return report
+                privacy = privacy_section(engine)
+        finally:
+            engine.close()
+        docs = self.gx.build_docs()
+        entries = [self.entries[t] for t in self.tables]
+        if not self.show_rows:
+            from validation.masking import mask_failures
+
+            mask_failures(entries)
+        # Landing ledger (stedi/ledger.py): landing lines = accepted + quarantined, per source.
+        from stedi import ledger
+
+        accounts = ledger.check(self.lake) if self.lake.exists() else None
+        if accounts is not None:
+            ledger.add_to_report_tables(accounts, entries)
+        self.timings["early_passes"] = early
+        self._add("total_s", started)  # after the request: early passes are not in it
+        report = rep.build_report(
+            lake=self.lake,
+            engine=self.engine_name,
+            profile=self.profile,
+            counts=self.counts,
+            tables=entries,
+            data_docs=docs,
+        )
+        if privacy is not None:
+            report["privacy"] = privacy
+            report["summary"]["privacy_warnings"] = privacy["warnings"]
+        if accounts is not None:
+            report["quarantine"] = accounts.to_report()
+            if accounts.status == "failed":  # critical even when --tables left out landing
+                report.update(status="failed", exit_code=1, max_severity_failure="critical")
+        report["timings"] = self.timings
+        self.report_dir.mkdir(parents=True, exist_ok=True)
+        rep.write_json(report, self.report_dir / "report.json")
+        rep.write_markdown(report, self.report_dir / "report.md")
+        return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
-        return int(exc.code or 0)
+def validate(**options) -> dict:
+    """Run every check in one pass and write the reports; return the report dict.
+
+    Options are Validation's. Personal data in samples is masked unless `show_rows`
+    (validation/masking.py)."""
+    return Validation(**options).finish()
+
+
+def prepare(args: argparse.Namespace) -> Validation:
+    """The Validation that `python -m validation.run` with these arguments performs."""
     options = {
         "database": args.athena_database,
         "workgroup": args.athena_workgroup,
@@ -259,22 +328,36 @@ def main(argv: list[str] | None = None) -> int:
         "endpoint_url": args.endpoint_url,
     }
     lake = Lake(args.lake)
-    report_dir = (
-        Path(args.report_dir) if args.report_dir else default_report_dir(lake, args.profile)
+    return Validation(
+        lake=lake,
+        profile=args.profile,
+        dataset=args.dataset,
+        engine_name=args.engine,
+        report_dir=_report_dir(args, lake),
+        tables=args.tables,
+        expectations=args.expectations,
+        engine_options=options,
+        show_rows=args.show_rows,
+        data_docs=not args.no_data_docs,
     )
+
+
+def _report_dir(args, lake: Lake) -> Path:
+    return Path(args.report_dir) if args.report_dir else default_report_dir(lake, args.profile)
+
+
+def main(argv: list[str] | None = None, prepared: Validation | None = None) -> int:
+    """The command; `prepared` is this argv's Validation with tables already checked early
+    (validation/preload.py), finished here."""
+    parser = build_parser()
     try:
-        report = validate(
-            lake=lake,
-            profile=args.profile,
-            dataset=args.dataset,
-            engine_name=args.engine,
-            report_dir=report_dir,
-            tables=args.tables,
-            expectations=args.expectations,
-            engine_options=options,
-            show_rows=args.show_rows,
-            data_docs=not args.no_data_docs,
-        )
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
+        return int(exc.code or 0)
+    lake = Lake(args.lake)
+    report_dir = _report_dir(args, lake)
+    try:
+        report = (prepared or prepare(args)).finish()
     except LakehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

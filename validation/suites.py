@@ -25,7 +25,7 @@ from pathlib import Path
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
 from stedi.expected import ExpectedCounts, expected_counts
-from stedi.tables import PROFILES, ZONE
+from stedi.tables import PROFILES, TABLE_NAMES, ZONE
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -144,6 +144,16 @@ def load_suite(table: str, profile: str, root: Path | None = None) -> LoadedSuit
         loaded=len(suite.expectations),
         names=[d["meta"]["name"] for d in dicts],
     )
+
+
+def referenced_tables(table: str, profile: str, root: Path | None = None) -> set[str]:
+    """The other lake tables a suite's checks query (cross-table SQL such as "every user is
+    in customer_trusted"): a table can be checked early only once these are final too."""
+    import re
+
+    dicts = read_expectation_dicts(suite_files(table, profile, root))
+    text = json.dumps([d.get("kwargs") for d in dicts])
+    return {t for t in TABLE_NAMES if t != table and re.search(rf"\b{t}\b", text)}
 
 
 def load_counts(

@@ -47,7 +47,7 @@ def _demo(args, preloaded) -> int:
     print(f"ingested {report.dataset['name']} into {lake.root}")
     for line in report.lines():
         print(f"  {line}")
-    run_and_report(args.profile, lake, args.master)
+    run_and_report(args.profile, lake, args.master, preloaded=preloaded)
     counts_ok = print_counts(lake, args.profile)
     status = validate(lake, args.profile, preloaded)
     return status or (0 if counts_ok else 1)

@@ -23,8 +23,12 @@ def register(sub) -> None:
     parser.set_defaults(func=run)
 
 
-def run_and_report(profile: str, lake, master: str | None = None, verbose: bool = False) -> None:
-    """Run the jobs; raise JobFailed (exit 1) with the first failing job's error."""
+def run_and_report(
+    profile: str, lake, master: str | None = None, verbose: bool = False, preloaded=None
+) -> None:
+    """Run the jobs; raise JobFailed (exit 1) with the first failing job's error.
+
+    With `preloaded` (the validation child) each table is handed to it once final."""
     from lakehouse.cli.job import raise_failure
     from localglue.spark import get_spark
     from stedi import pipeline
@@ -33,7 +37,12 @@ def run_and_report(profile: str, lake, master: str | None = None, verbose: bool 
     pipeline.check_landing(lake)
     # A second run on the same lake fails here, at once, before Spark starts.
     with pipeline.hold(lake, f"run --profile {profile}"):
-        results = pipeline.run_profile(profile, lake, spark=get_spark(master))
+        results = pipeline.run_profile(
+            profile,
+            lake,
+            spark=get_spark(master),
+            on_final=early_validation(lake, profile, preloaded),
+        )
     failed = [r for r in results if not r.ok]
     if failed:
         raise_failure(failed[0], verbose)
@@ -67,6 +76,18 @@ def preload_validation(wanted: bool = True):
     return Preloaded()
 
 
+def validation_argv(lake, profile: str) -> list[str]:
+    return ["--lake", str(lake.root), "--profile", profile]
+
+
+def early_validation(lake, profile: str, preloaded):
+    """A callback handing final tables to the validation child; None without one."""
+    if preloaded is None:
+        return None
+    argv = validation_argv(lake, profile)
+    return lambda tables: preloaded.early(argv, tables)
+
+
 def validate(lake, profile: str, preloaded=None) -> int:
     """`python -m validation.run` on this lake; its exit code (a missing validation fails).
 
@@ -74,7 +95,7 @@ def validate(lake, profile: str, preloaded=None) -> int:
     imported; a child that died before the request falls back to running here."""
     from localglue.errors import LakehouseError
 
-    argv = ["--lake", str(lake.root), "--profile", profile]
+    argv = validation_argv(lake, profile)
     if preloaded is not None:
         code = preloaded.run(argv)
         if code is not None:
@@ -95,7 +116,7 @@ def run(args) -> int:
 
     lake = Lake(args.lake)
     with preload_validation(not args.no_validate) as preloaded:
-        run_and_report(args.profile, lake, args.master, args.verbose)
+        run_and_report(args.profile, lake, args.master, args.verbose, preloaded)
         print_counts(lake, args.profile)
         if args.no_validate:
             return 0

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 
 def make_engine(name: str, lake, **options):
-    """Build the engine named on the command line ('local' or 'athena')."""
+    """Build the engine named on the command line ('local' or 'athena').
+
+    Local option `tables`: views for these tables only (a pass over tables already final)."""
     if name == "local":
         from validation.engines.local import LocalEngine
 
-        return LocalEngine(lake)
+        return LocalEngine(lake, tables=options.get("tables"))
     if name == "athena":
         from validation.engines.athena import AthenaEngine
 

@@ -161,9 +161,14 @@ SNAPSHOT = "_snapshot"
 
 
 def build_views(
-    con, lake: Lake, database: str = DATABASE, snapshot_json: bool = False
+    con,
+    lake: Lake,
+    database: str = DATABASE,
+    snapshot_json: bool = False,
+    only: list[str] | None = None,
 ) -> list[str]:
-    """Create `<database>.<table>` and `<table>` views for every catalog table; return the names.
+    """Create `<database>.<table>` and `<table>` views for every catalog table (or for those
+    of `only`); return the names.
 
     snapshot_json: read each JSON table once into a table of schema _snapshot and point its
     view there. A validation run queries landing tables a hundred times; parsing 80k JSON
@@ -171,6 +176,8 @@ def build_views(
     """
     catalog = Catalog(lake)
     names = catalog.list_tables(database)
+    if only is not None:
+        names = [n for n in names if n in only]
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}")
     if snapshot_json:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {SNAPSHOT}")
@@ -201,11 +208,12 @@ def require_lake(lake: Lake, database: str = DATABASE) -> None:
 
 class LocalEngine(Engine):
     """DuckDB over the lake. The views live in a small temporary DuckDB file so the
-    GX SQL datasource (a separate duckdb-engine connection) sees the same views."""
+    GX SQL datasource (a separate duckdb-engine connection) sees the same views.
+    `tables`: views for these tables only (None: every catalog table)."""
 
     name = "local"
 
-    def __init__(self, lake: Lake, database: str = DATABASE):
+    def __init__(self, lake: Lake, database: str = DATABASE, tables: list[str] | None = None):
         import duckdb
 
         require_lake(lake, database)
@@ -215,7 +223,7 @@ class LocalEngine(Engine):
         self.path = os.path.join(self._tmp, "views.duckdb")
         self._con = duckdb.connect(self.path)
         self._sa_engine = None
-        self._tables = build_views(self._con, lake, database, snapshot_json=True)
+        self._tables = build_views(self._con, lake, database, snapshot_json=True, only=tables)
 
     def tables(self) -> list[str]:
         return list(self._tables)
