@@ -183,21 +183,27 @@ class Validation:
         self.ready: set[str] = set()  # tables declared final by the caller (`check`)
         self.passes = 0
         self.gx = None
+        self.engine = None
         self._add("setup_s", started)
 
     def _add(self, key: str, since: float) -> None:
         self.timings[key] = round(self.timings.get(key, 0.0) + time.perf_counter() - since, 3)
 
     def _engine(self, tables: list[str] | None):
-        from validation.engines import make_engine
-
+        """The pass's engine, seeing these tables (None: all). One local engine serves every
+        pass, so each table is read into DuckDB once."""
         mark = time.perf_counter()
-        options = dict(self.engine_options or {})
-        if self.engine_name == "local" and tables is not None:
-            options["tables"] = tables
-        engine = make_engine(self.engine_name, self.lake, **options)  # config errors first
+        if self.engine is None:
+            from validation.engines import make_engine
+
+            options = dict(self.engine_options or {})
+            if self.engine_name == "local" and tables is not None:
+                options["tables"] = tables
+            self.engine = make_engine(self.engine_name, self.lake, **options)  # errors first
+        else:
+            self.engine.see(list(TABLE_NAMES) if tables is None else tables)
         self._add("engine_s", mark)
-        return engine
+        return self.engine
 
     def _gx_session(self):
         if self.gx is None:
@@ -224,11 +230,16 @@ class Validation:
             if t in self.ready and t not in self.entries and uses[t] <= self.ready
         ]
         if todo:
-            engine = self._engine(sorted(set(todo).union(*(uses[t] for t in todo))))
             try:
-                self._check(engine, todo)
-            finally:
-                engine.close()
+                self._check(self._engine(sorted(set(todo).union(*(uses[t] for t in todo)))), todo)
+            except BaseException:
+                self.close()
+                raise
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
 
     def _check(self, engine, tables: list[str]) -> None:
         from validation import report as rep
@@ -264,8 +275,8 @@ class Validation:
 
         started = time.perf_counter()
         early = self.passes
-        engine = self._engine(None)
         try:
+            engine = self._engine(None)
             self._check(engine, [t for t in self.tables if t not in self.entries])
             privacy = None
             if self.profile == "rubric":  # what the rubric lets through and strict would not
@@ -273,7 +284,7 @@ class Validation:
 
                 privacy = privacy_section(engine)
         finally:
-            engine.close()
+            self.close()
         docs = self.gx.build_docs()
         entries = [self.entries[t] for t in self.tables]
         if not self.show_rows:

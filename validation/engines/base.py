@@ -26,6 +26,10 @@ class Engine:
         """Glue table names this engine can see."""
         raise NotImplementedError
 
+    def see(self, tables: list[str]) -> None:
+        """Make these tables visible too (an engine built for some tables only); by default
+        every table already is."""
+
     def describe(self) -> str:
         """Where the tables come from, for error messages."""
         return self.name

@@ -206,6 +206,16 @@ def require_lake(lake: Lake, database: str = DATABASE) -> None:
         )
 
 
+class _Statements:
+    """`con.execute(sql).fetchall()`, as build_views uses it, on a SQLAlchemy connection."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def execute(self, sql: str):
+        return self.conn.exec_driver_sql(sql)
+
+
 class LocalEngine(Engine):
     """DuckDB over the lake. The views live in a small temporary DuckDB file so the
     GX SQL datasource (a separate duckdb-engine connection) sees the same views.
@@ -228,6 +238,25 @@ class LocalEngine(Engine):
     def tables(self) -> list[str]:
         return list(self._tables)
 
+    def see(self, tables: list[str]) -> None:
+        """Views for these tables too (read once: JSON snapshots are not taken again)."""
+        new = [t for t in tables if t not in self._tables]
+        if not new:
+            return
+        if self._con is not None:
+            self._tables += build_views(self._con, self.lake, self.database, True, only=new)
+            return
+        with self._sqlalchemy().begin() as conn:  # after GX opened the file: see query()
+            statements = _Statements(conn)
+            self._tables += build_views(statements, self.lake, self.database, True, only=new)
+
+    def _sqlalchemy(self):
+        if self._sa_engine is None:
+            import sqlalchemy as sa
+
+            self._sa_engine = sa.create_engine(f"duckdb:///{self.path}")
+        return self._sa_engine
+
     def describe(self) -> str:
         return f"local catalog at {self.lake.catalog_dir} (database {self.database})"
 
@@ -238,11 +267,7 @@ class LocalEngine(Engine):
             return columns, cur.fetchall()
         # After GX opened the file through duckdb-engine, DuckDB only allows connections
         # with the same configuration: go through duckdb-engine too.
-        if self._sa_engine is None:
-            import sqlalchemy as sa
-
-            self._sa_engine = sa.create_engine(f"duckdb:///{self.path}")
-        with self._sa_engine.connect() as conn:
+        with self._sqlalchemy().connect() as conn:
             result = conn.exec_driver_sql(sql)
             return list(result.keys()), [tuple(r) for r in result.fetchall()]
 
