@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
 from stedi.expected import DATASET_FILE, expected_counts
 from validation.grade import count, discover, execute, graph, privacy, report, setup
+from validation.grade.drawing import DrawingProcess
 from validation.grade.plan import make_plan
 
 MARKER = "_grade.json"  # marks a lake a grade made, so a re-grade may wipe it
@@ -72,6 +72,7 @@ def record_dataset(lake: Lake, data: Path) -> str:
 
 
 def draw_graphs(plan, folder: Path) -> list[Path]:
+    """Every job's graph (a module-level function: it runs in the drawing process)."""
     return [
         graph.draw(job.script, job.path.name, folder / "graphs" / f"{job.name}.png")
         for job in plan.jobs
@@ -105,15 +106,27 @@ def grade(
     dataset = record_dataset(lake, data)
     folder = Path(report_dir).resolve()
     say(f"{len(plan.jobs)} job(s), {len(ddl)} DDL table(s); lake {lake.root}")
-    # The graphs need only the plan: drawn in a thread while Spark runs the jobs (the driver
-    # mostly waits on the JVM then), which takes them off the grade's wall time.
-    with ThreadPoolExecutor(1) as pool:
+    with DrawingProcess() as pool:
+        # The graphs need only the plan: drawn while Spark runs the jobs.
         drawing = pool.submit(draw_graphs, plan, folder)
         with lake_lock(lake, command=f"grade {project}"):
             laid = setup.lay_landing(lake, data, plan)
             catalog = [{"table": t, "how": "ddl"} for t in setup.register_ddl(lake, plan)]
             runs = execute.run_plan(plan, lake, get_spark(master), display=say)
-        graphs = drawing.result()
+        try:
+            graphs = drawing.result()
+        except Exception:  # noqa: BLE001 - a broken drawing process: draw them here
+            graphs = draw_graphs(plan, folder)
+        doc = _report(
+            project, data, dataset, lake, plan, runs, laid, catalog, skipped, rows, graphs
+        )
+        doc["screenshots"] = [str(p) for p in report.count_screenshots(doc, folder, dataset, pool)]
+    report.write(doc, folder)
+    return doc
+
+
+def _report(project, data, dataset, lake, plan, runs, laid, catalog, skipped, rows, graphs):
+    """The grade's report: what was found, counted and checked."""
     for run in runs:
         catalog += [{"table": t, "how": how, "for": run.script} for t, how in run.catalog]
     found = count.identify(plan, runs, lake, laid)
@@ -122,7 +135,7 @@ def grade(
     if not customer_files:
         customer_files = [str(p) for p in setup.landing_files(data, "customer")]
     checks = privacy.check(found, customer_files, rows)
-    doc = report.build(
+    return report.build(
         project=project,
         data=data,
         dataset=dataset,
@@ -139,6 +152,3 @@ def grade(
         graphs=graphs,
         shots=[],
     )
-    doc["screenshots"] = [str(p) for p in report.count_screenshots(doc, folder, dataset)]
-    report.write(doc, folder)
-    return doc

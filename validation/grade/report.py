@@ -141,10 +141,12 @@ def write(report: dict, folder: Path) -> None:
     (folder / "report.md").write_text(markdown(report))
 
 
-def count_screenshots(report: dict, folder: Path, dataset: str | None) -> list[Path]:
+def count_screenshots(report: dict, folder: Path, dataset: str | None, pool=None) -> list[Path]:
+    """The count image (and its JSON sidecar) of every table found; with `pool` (an
+    executor) half of them are drawn there while this process draws the rest."""
     import duckdb
 
-    from validation.render import QueryShot, render_png, write_sidecar
+    from validation.render import QueryShot
 
     shots = []
     for name, t in report["tables"].items():
@@ -164,8 +166,24 @@ def count_screenshots(report: dict, folder: Path, dataset: str | None) -> list[P
             dataset=dataset,
             note=f"rubric expects {_n(t['expected'])}",
         )
-        path = folder / f"count_{name}.png"
-        render_png(shot, path)
-        write_sidecar(shot, path.with_suffix(".json"))
-        shots.append(path)
-    return shots
+        shots.append((shot, folder / f"count_{name}.png"))
+    there = shots[::2] if pool is not None else []
+    here = shots[1::2] if pool is not None else shots
+    drawing = [pool.submit(draw_shot, shot, path) for shot, path in there]
+    for shot, path in here:
+        draw_shot(shot, path)
+    for (shot, path), done in zip(there, drawing, strict=True):
+        try:
+            done.result()
+        except Exception:  # noqa: BLE001 - a broken drawing process: draw it here
+            draw_shot(shot, path)
+    return [path for _, path in shots]
+
+
+def draw_shot(shot, path: Path) -> Path:
+    """One count image and its sidecar (a module-level function: it runs in the pool too)."""
+    from validation.render import render_png, write_sidecar
+
+    render_png(shot, path)
+    write_sidecar(shot, path.with_suffix(".json"))
+    return path
