@@ -39,6 +39,7 @@ from pathlib import Path
 from bench import report
 from bench.measure import run_measured
 from lakehouse.cli.run import PRELOAD_ENV
+from localglue.spark import driver_memory
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(
@@ -65,7 +66,7 @@ def environment() -> dict:
         "pyspark": pyspark.__version__,
         "duckdb": duckdb.__version__,
         "master": os.environ.get("STEDI_SPARK_MASTER", "local[2]"),
-        "driver_memory": os.environ.get("STEDI_DRIVER_MEMORY", "4g"),
+        "driver_memory": driver_memory(),
     }
 
 
@@ -251,6 +252,7 @@ def measure_scale(args, k: int, work: Path) -> dict:
     validate = k <= 10 or args.validate_scales
     entry = measure_pipeline(folder, args.profile, validate, work, args.timeout)
     entry["generate_seconds"] = generated["seconds"]
+    entry["driver_memory"] = driver_memory()
     entry["pyspark_floor"] = measure_pyspark_floor(folder, args.timeout)
     entry["floor"] = measure_floor(folder, args.timeout)
     _say(f"  {_summary(entry)}; PySpark floor {_wall(entry['pyspark_floor'])}")

@@ -13,7 +13,6 @@ jobs + validation) takes no longer than this. Prints JSON: phases and per-table 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -34,13 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     from pyspark.sql import SparkSession
 
     from bench import jobsql
+    from localglue.spark import driver_memory  # the same heap as the pipeline's
 
     out = args.out or Path(tempfile.mkdtemp(prefix="pyspark-floor-"))
     phases: dict[str, float] = {}
     try:
         spark = (
             SparkSession.builder.master("local[2]")
-            .config("spark.driver.memory", os.environ.get("STEDI_DRIVER_MEMORY", "4g"))
+            .config("spark.driver.memory", driver_memory())
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()

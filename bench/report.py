@@ -123,7 +123,7 @@ def _scale_reason(entry: dict) -> str:
 
 def _memory_reason(results: dict, entry: dict) -> str:
     """Where the memory goes: the JVM heap may grow to spark.driver.memory before a full GC."""
-    heap = (results.get("environment") or {}).get("driver_memory", "4g")
+    heap = entry.get("driver_memory") or (results.get("environment") or {}).get("driver_memory")
     phase = _largest_phase(entry)
     return f"the driver JVM's heap may grow to spark.driver.memory ({heap}) first; {phase}"
 

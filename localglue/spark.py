@@ -29,6 +29,14 @@ JIT_OPTIONS = (
     "-XX:Tier4BackEdgeThreshold=400000",
 )
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
+# The driver's heap (Spark runs in the driver JVM locally). 2g holds 100x the STEDI export
+# (~7M accelerometer readings) with peak RSS under 3 GiB (docs/benchmarks.md); 4g peaked at
+# 4.5 GiB on the same run, because the heap grows to its limit before a full collection.
+DRIVER_MEMORY_ENV, DEFAULT_DRIVER_MEMORY = "STEDI_DRIVER_MEMORY", "2g"
+
+
+def driver_memory() -> str:
+    return os.environ.get(DRIVER_MEMORY_ENV) or DEFAULT_DRIVER_MEMORY
 
 
 def spark_conf(master: str | None = None) -> dict[str, str]:
@@ -43,7 +51,7 @@ def spark_conf(master: str | None = None) -> dict[str, str]:
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.warehouse.dir": warehouse,
-        "spark.driver.memory": os.environ.get("STEDI_DRIVER_MEMORY", "4g"),
+        "spark.driver.memory": driver_memory(),
         "spark.sql.adaptive.enabled": "true",
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         # Above this many paths Spark lists files with a distributed job (8 s for the 1,800
