@@ -199,6 +199,15 @@ def measure_validation(lake: str, profile: str, repeat: int, work: Path) -> dict
     return {"date": _now(), **best, "runs": [r["wall_seconds"] for r in runs]}
 
 
+def measure_warm_job(lake: str, repeat: int, timeout: float) -> dict:
+    """The same job with `lakehouse warm` running (started before, stopped after; untimed)."""
+    subprocess.run([sys.executable, "-m", "lakehouse", "warm"], cwd=REPO, check=True)
+    try:
+        return measure_job(lake, repeat, timeout)
+    finally:
+        subprocess.run([sys.executable, "-m", "lakehouse", "warm", "--stop"], cwd=REPO)
+
+
 def measure_job(lake: str, repeat: int, timeout: float) -> dict:
     """`python -m lakehouse job` of the one-source, one-sink fixture, median of `repeat`."""
     runs = []
@@ -333,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"lakehouse job {JOB_FIXTURE.name} x{args.repeat} ...")
             results["job"] = measure_job(lake, args.repeat, args.timeout)
             _say(f"  median {results['job']['wall_seconds']:.2f} s")
+            _say(f"lakehouse job {JOB_FIXTURE.name} x{args.repeat} on `lakehouse warm` ...")
+            results["job_warm"] = measure_warm_job(lake, args.repeat, args.timeout)
+            _say(f"  median {results['job_warm']['wall_seconds']:.2f} s")
         if "grade" in only and (REPO / "bench" / "grade_vs_run.py").is_file():
             _say("lakehouse grade vs lakehouse run (bench/grade_vs_run.py) ...")
             results["grade"] = measure_grade(args)

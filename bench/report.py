@@ -144,6 +144,7 @@ def target_rows(results: dict) -> list[tuple[str, str, str, bool | None, str]]:
     pyspark = shared.get("pyspark_floor") or {}
     validation = results.get("validation") or {}
     job = results.get("job") or {}
+    job_warm = results.get("job_warm") or {}
     grade = results.get("grade") or {}
     s100 = (results.get("scales") or {}).get("100") or {}
     p100 = s100.get("pyspark_floor") or {}
@@ -183,7 +184,15 @@ def target_rows(results: dict) -> list[tuple[str, str, str, bool | None, str]]:
             f"≤ {TARGETS['job_s']:.0f} s",
             _s(_wall_of(job)),
             None if not job.get("ok") else job["wall_seconds"] <= TARGETS["job_s"],
-            f"{_job_reason(job)}{_loaded(job)}" if job else "",
+            f"{_job_reason(job)}{_loaded(job)}; `lakehouse warm` keeps the JVM" if job else "",
+        ),
+        (
+            "3. the same `lakehouse job` with `lakehouse warm` running (a warm Spark runtime in "
+            "the background; median)",
+            f"≤ {TARGETS['job_s']:.0f} s",
+            _s(_wall_of(job_warm)),
+            None if not job_warm.get("ok") else job_warm["wall_seconds"] <= TARGETS["job_s"],
+            f"{_job_reason(job_warm)}{_loaded(job_warm)}" if job_warm else "",
         ),
         (
             "4. `lakehouse grade` of a 5-job project vs `lakehouse run` "

@@ -30,6 +30,8 @@ SLOW_MODULES = {
     "test_validation_ledger",
     "test_validation_preload",
     "test_validation_run",
+    "test_validation_early",
+    "test_warm",
 }
 
 
@@ -49,6 +51,8 @@ def pytest_collection_modifyitems(items):
 # Small, quiet, deterministic: set before the JVM starts.
 os.environ.setdefault("STEDI_SHUFFLE_PARTITIONS", "2")
 os.environ.setdefault("STEDI_DRIVER_MEMORY", "2g")
+# A warm runtime a developer left running (lakehouse warm) must not run the suite's jobs.
+os.environ["STEDI_WARM"] = "0"
 
 
 @pytest.fixture(scope="session")

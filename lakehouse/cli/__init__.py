@@ -13,7 +13,18 @@ import sys
 from localglue.errors import JobFailed, LakehouseError
 
 # Order here is the order in `--help`.
-SUBCOMMANDS = ["demo", "generate", "ingest", "run", "job", "grade", "crawl", "sql", "aws"]
+SUBCOMMANDS = [
+    "demo",
+    "generate",
+    "ingest",
+    "run",
+    "job",
+    "warm",
+    "grade",
+    "crawl",
+    "sql",
+    "aws",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
