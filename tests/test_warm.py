@@ -166,3 +166,17 @@ def test_settings_that_change_spark_or_the_code_select_another_runtime(tmp_path,
     before = warm.key()
     monkeypatch.setenv("STEDI_DRIVER_MEMORY", "3g")
     assert warm.key() != before
+
+
+def test_a_run_of_the_five_jobs_runs_and_validates_on_the_warm_runtime(warm, tmp_path):
+    from stedi.generator import generate
+
+    generate(tmp_path / "sample", 40, seed=5)
+    lake = str(tmp_path / "lake")
+    ingested = warm.lakehouse("ingest", str(tmp_path / "sample"), "--lake", lake)
+    assert ingested.returncode == 0, ingested.stderr
+    result = warm.lakehouse("run", "--lake", lake)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert WARM_NOTE in result.stderr
+    assert "machine_learning_curated" in result.stdout and "PASSED" in result.stdout
+    assert (tmp_path / "reports" / "rubric" / "report.json").is_file()

@@ -23,6 +23,18 @@ def register(sub) -> None:
     parser.set_defaults(func=run)
 
 
+def forwarded(args) -> list[str]:
+    """This command's options, for the warm runtime."""
+    options = ["--profile", args.profile]
+    options += ["--lake", args.lake] if args.lake else []
+    options += [
+        flag
+        for flag, on in (("--no-validate", args.no_validate), ("--verbose", args.verbose))
+        if on
+    ]
+    return options
+
+
 def run_and_report(
     profile: str, lake, master: str | None = None, verbose: bool = False, preloaded=None
 ) -> None:
@@ -112,6 +124,12 @@ def validate(lake, profile: str, preloaded=None) -> int:
 
 
 def run(args) -> int:
+    if not args.master:  # a warm runtime (lakehouse warm) runs the default master only
+        from lakehouse.cli import warm
+
+        code = warm.submit(["run", *forwarded(args)])
+        if code is not None:
+            return code
     from localglue.lake import Lake
 
     lake = Lake(args.lake)

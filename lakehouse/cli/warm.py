@@ -1,10 +1,11 @@
-"""`python -m lakehouse warm [--stop | --status]`: keep a Spark runtime warm for `lakehouse job`.
+"""`python -m lakehouse warm [--stop | --status]`: keep a Spark runtime warm for `job` and `run`.
 
 WHY: a fresh `lakehouse job` spends 3-4 s starting the JVM and seconds more warming it (class
 loading, JIT) before the script's first line runs; on a warm JVM the same small job takes
 about a second. `lakehouse warm` starts a background server (lakehouse/cli/warm_server.py)
-holding a started Spark; while it runs, `lakehouse job` hands its command to it and prints
-what the server sends back. Like Gradle's daemon: opt-in, per user, stopped after
+holding a started Spark; while it runs, `lakehouse job` and `lakehouse run` hand their command
+to it and print what the server sends back (`run` validates in the server after the jobs: Great
+Expectations is imported there once, at the first run). Like Gradle's daemon: opt-in, per user, stopped after
 STEDI_WARM_IDLE seconds without a job (default 1800) or by `lakehouse warm --stop`;
 STEDI_WARM=0 makes `lakehouse job` ignore it.
 
@@ -50,6 +51,7 @@ SPARK_ENV = (
 PACKAGES = ("localglue", "stedi", "lakehouse")
 PROJECT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180
+COMMANDS = ("job", "run")  # what a warm runtime runs
 IN_SERVER = False  # set by warm_server: its own jobs never ask a server
 OFF_ENV = "STEDI_WARM"  # 0: `lakehouse job` never uses a warm runtime (the test suite sets it)
 
@@ -57,9 +59,10 @@ OFF_ENV = "STEDI_WARM"  # 0: `lakehouse job` never uses a warm runtime (the test
 def register(sub) -> None:
     parser = sub.add_parser(
         "warm",
-        help="keep a Spark runtime warm in the background for `lakehouse job`",
+        help="keep a Spark runtime warm in the background for `lakehouse job` and `run`",
         description="Start a background server holding a started Spark; while it runs, "
-        "`lakehouse job` runs on it (about a second for a small job instead of several). "
+        "`lakehouse job` and `lakehouse run` run on it (about a second for a small job "
+        "instead of several). "
         f"It stops after ${IDLE_ENV} idle seconds (default {IDLE_DEFAULT}) or with --stop.",
     )
     what = parser.add_mutually_exclusive_group()
@@ -81,11 +84,11 @@ def run(args) -> int:
         return 0 if up else 1
     path = socket_path()
     if alive(path):
-        print("a warm runtime is already running; `lakehouse job` uses it")
+        print("a warm runtime is already running; `lakehouse job` and `run` use it")
         return 0
     start(path)
     print(
-        "warm runtime ready: `lakehouse job` now runs on it; it stops after "
+        "warm runtime ready: `lakehouse job` and `run` now run on it; it stops after "
         f"{idle_seconds()} idle seconds or with `.venv/bin/python -m lakehouse warm --stop`"
     )
     return 0

@@ -1,7 +1,7 @@
 """The warm runtime's server: `python -m lakehouse.cli.warm_server SOCKET` (see warm.py).
 
-It starts Spark, warms it with a tiny JSON-to-Parquet job, then runs `lakehouse job` requests
-one at a time, each in a new Spark session made active for the request, in the client's
+It starts Spark, warms it with a tiny JSON-to-Parquet job, then runs `lakehouse job` and
+`lakehouse run` requests one at a time, each in a new Spark session made active for the request, in the client's
 working directory and environment, its output sent back as frames. It stops after the idle
 time, on a stop request, or when its socket file is gone.
 """
@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from lakehouse.cli import warm
+from lakehouse.cli.run import PRELOAD_ENV
 
 # The server's own Spark and Python-worker settings stay: the JVM started with them.
 KEEP_ENV = ("PYSPARK_", "SPARK_", "JAVA_", "PY4J", "PYTHONPATH")
@@ -70,7 +71,8 @@ def _request(conn: socket.socket, request: dict, spark):
         os.chdir(request["cwd"])
         kept = {k: v for k, v in os.environ.items() if k.startswith(KEEP_ENV)}
         os.environ.clear()
-        os.environ.update({**request["env"], **kept})
+        # Validation runs here, after the jobs: a preloaded child would print to the log.
+        os.environ.update({**request["env"], **kept, PRELOAD_ENV: "0"})
         sys.stdout, sys.stderr = _Frames(conn, b"o"), _Frames(conn, b"e")
         SparkSession._activeSession = SparkSession._instantiatedSession = session
         jvm.SparkSession.setActiveSession(session._jsparkSession)
@@ -104,8 +106,8 @@ def _handle(conn: socket.socket, spark) -> bool:
         conn.sendall(warm.frame(b"x", b'{"code": 0}'))
         return False
     code = 2
-    if request.get("argv", [None])[0] != "job":
-        conn.sendall(warm.frame(b"e", b"error: the warm runtime runs `lakehouse job` only\n"))
+    if request.get("argv", [None])[0] not in warm.COMMANDS:
+        conn.sendall(warm.frame(b"e", b"error: the warm runtime runs `lakehouse job` and `run`\n"))
     else:
         with _request(conn, request, spark):
             try:
