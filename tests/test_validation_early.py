@@ -40,6 +40,19 @@ def test_tables_checked_as_they_become_final_give_the_report_of_one_pass(tmp_pat
     assert len({parts[3] for parts in pages}) == 1  # every pass under one run id
 
 
+def test_early_passes_leave_the_last_reports_until_the_validation_finishes(tmp_path):
+    """A run that fails after its early passes (a later job failed) loses no earlier report."""
+    lake = build(tmp_path, "rubric")
+    old_docs = tmp_path / "r" / "data_docs"
+    old_docs.mkdir(parents=True)
+    (old_docs / "index.html").write_text("the last run's site")
+    v = Validation(lake=lake, profile="rubric", report_dir=tmp_path / "r")
+    v.check(list(LANDING_TABLES))
+    assert (old_docs / "index.html").read_text() == "the last run's site"
+    v.finish()
+    assert "the last run's site" not in (old_docs / "index.html").read_text()
+
+
 def test_a_table_waits_until_the_tables_its_suite_queries_are_final(tmp_path):
     lake = build(tmp_path, "rubric")
     v = Validation(lake=lake, profile="rubric", report_dir=tmp_path / "r", data_docs=False)

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# One worker runs the module in file order: its tests share one server, the last one ends it.
+pytestmark = pytest.mark.xdist_group("warm")
+
 REPO = Path(__file__).resolve().parents[1]
 WARM_NOTE = "running on the warm runtime"
 
@@ -180,3 +183,11 @@ def test_a_run_of_the_five_jobs_runs_and_validates_on_the_warm_runtime(warm, tmp
     assert WARM_NOTE in result.stderr
     assert "machine_learning_curated" in result.stdout and "PASSED" in result.stdout
     assert (tmp_path / "reports" / "rubric" / "report.json").is_file()
+
+
+def test_a_job_that_stops_spark_ends_the_warm_runtime_and_says_so(warm):
+    """Run last: the module's server ends here (a later job would run cold)."""
+    result = warm("job.commit()\nspark.stop()\n", name="stopper.py")
+    assert WARM_NOTE in result.stderr
+    assert "the warm runtime with it" in result.stderr
+    assert warm.lakehouse("warm", "--status").returncode == 1

@@ -75,8 +75,6 @@ class GxSession:
         self.gx, self.profile, self.data_docs = gx, profile, data_docs
         self.result_format = RESULT_FORMAT_WITH_ROWS if show_rows else RESULT_FORMAT
         self.docs_dir = report_dir / "data_docs"
-        if self.docs_dir.exists():
-            shutil.rmtree(self.docs_dir)
         report_dir.mkdir(parents=True, exist_ok=True)
         self.context = gx.get_context(mode="ephemeral")
         for name in list(self.context.list_data_docs_sites()):
@@ -138,6 +136,9 @@ class GxSession:
         if not self.data_docs:
             return None
         start = time.perf_counter()
+        # The last run's site stays until now: a run that fails after early passes keeps it.
+        if self.docs_dir.exists():
+            shutil.rmtree(self.docs_dir)
         self.context.build_data_docs()
         _add_time(self.timings, "data_docs_s", start)
         docs = self.docs_dir / "index.html"

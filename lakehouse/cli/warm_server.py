@@ -79,10 +79,13 @@ def _request(conn: socket.socket, request: dict, spark):
         jvm.SparkSession.setDefaultSession(session._jsparkSession)
         yield
     finally:
+        if not _stopped(spark):
+            spark.catalog.clearCache()  # what the job cached is shared by every session
         sys.stdout, sys.stderr = saved_out, saved_err
         SparkSession._activeSession, SparkSession._instantiatedSession = saved_active, saved_first
-        jvm.SparkSession.setActiveSession(spark._jsparkSession)
-        jvm.SparkSession.setDefaultSession(spark._jsparkSession)
+        if not _stopped(spark):
+            jvm.SparkSession.setActiveSession(spark._jsparkSession)
+            jvm.SparkSession.setDefaultSession(spark._jsparkSession)
         os.environ.clear()
         os.environ.update(saved_env)
         os.chdir(saved_cwd)
@@ -93,8 +96,14 @@ def _request(conn: socket.socket, request: dict, spark):
                 del sys.modules[name]
 
 
+def _stopped(spark) -> bool:
+    """Whether a job stopped Spark (`spark.stop()`): the server then ends with it."""
+    sc = spark.sparkContext
+    return sc._jsc is None or sc._jsc.sc().isStopped()
+
+
 def _handle(conn: socket.socket, spark) -> bool:
-    """One connection; False when asked to stop."""
+    """One connection; False when asked to stop (or when the job stopped Spark)."""
     from lakehouse.cli import main as cli_main
 
     reader = conn.makefile("rb")
@@ -117,9 +126,13 @@ def _handle(conn: socket.socket, spark) -> bool:
             except Exception as exc:  # noqa: BLE001 - reported to the client, server goes on
                 print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
                 code = 1
+    going_on = not _stopped(spark)
+    if not going_on:
+        note = "the job stopped Spark, and the warm runtime with it; `lakehouse warm` restarts it\n"
+        conn.sendall(warm.frame(b"e", note.encode()))
     with contextlib.suppress(OSError):
         conn.sendall(warm.frame(b"x", json.dumps({"code": code}).encode()))
-    return True
+    return going_on
 
 
 def serve(path: Path) -> int:
