@@ -253,3 +253,23 @@ def test_any_bytes_are_accepted_or_quarantined_and_never_lost(lines, source):
         for key in landing.EPOCH_FIELDS[source]:
             value = record.get(key)
             assert value is None or (type(value) is int and -(2**63) <= value < 2**63)
+
+
+def test_a_big_source_is_scanned_in_two_processes_with_the_same_result(tmp_path, monkeypatch):
+    """Above PARALLEL_BYTES the files are parsed by two helper processes; each scan, its
+    quarantined lines and the duplicate resolution come out as a one-process scan gives."""
+    from localglue.helper_process import HelperProcess
+    from stedi.landing import source
+
+    folder = tmp_path / "customer" / "landing"
+    shutil.copytree(CORPUS / "customer", folder)
+    alone = landing.scan_source(folder, "customer")
+    submitted = []
+    submit = HelperProcess.submit
+    monkeypatch.setattr(source, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(
+        HelperProcess, "submit", lambda self, fn, *a: submitted.append(a) or submit(self, fn, *a)
+    )
+    two = landing.scan_source(folder, "customer")
+    assert len(submitted) == len(alone.files) > 1
+    assert two.files == alone.files

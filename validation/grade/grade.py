@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 from localglue.errors import LakehouseError
+from localglue.helper_process import HelperProcess
 from localglue.lake import Lake
 from stedi.expected import DATASET_FILE, expected_counts
 from validation.grade import count, discover, execute, graph, privacy, report, setup
-from validation.grade.drawing import DrawingProcess
 from validation.grade.plan import make_plan
 
 MARKER = "_grade.json"  # marks a lake a grade made, so a re-grade may wipe it
@@ -106,8 +106,11 @@ def grade(
     dataset = record_dataset(lake, data)
     folder = Path(report_dir).resolve()
     say(f"{len(plan.jobs)} job(s), {len(ddl)} DDL table(s); lake {lake.root}")
-    with DrawingProcess() as pool:
-        # The graphs need only the plan: drawn while Spark runs the jobs.
+    # The images in a second process: matplotlib is mostly pure Python; drawn in a thread,
+    # the graphs took the GIL from the jobs' own Python work (the landing JSON scan ran 3x
+    # slower). There the graphs use the idle core while Spark runs the jobs, and half the
+    # count images are drawn while this process draws the rest.
+    with HelperProcess() as pool:
         drawing = pool.submit(draw_graphs, plan, folder)
         with lake_lock(lake, command=f"grade {project}"):
             laid = setup.lay_landing(lake, data, plan)

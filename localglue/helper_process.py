@@ -1,15 +1,15 @@
-"""A grade's images drawn in a second Python process: `submit(fn, *args)` returns a Future.
+"""A second Python process that runs pickled calls: `submit(fn, *args)` returns a Future.
 
-WHY a process: matplotlib is mostly pure Python. Drawn in a thread, the job graphs took the
-GIL from the jobs' own Python work (the landing JSON scan ran 3x slower) and the count images
-were drawn one by one after the jobs. In a process the graphs use the idle core while Spark
-runs the jobs, and half the count images are drawn there while this process draws the rest.
+For CPU-bound Python work that can use the machine's other core: a grade's images drawn while
+Spark runs the jobs (validation/grade/grade.py), a big landing source's files parsed two at a
+time (stedi/landing/source.py). A thread would share the GIL with the caller's own Python.
 
 WHY not multiprocessing: its spawn and forkserver children import the parent's main module,
-which re-runs a script that calls grade() without an `if __name__ == "__main__"` guard (and
+which re-runs a script that calls such code without an `if __name__ == "__main__"` guard (and
 fork would copy a process holding a JVM gateway and threads). This child is
-`python -m validation.grade.drawing`; calls and results travel pickled over its stdin and
-stdout. A child that dies fails the pending futures; the caller then draws in-process.
+`python -m localglue.helper_process`; calls and results travel pickled over its stdin and
+stdout, so `fn` must be a module-level function. A child that dies fails the pending futures;
+callers then do the work in-process.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import threading
 from concurrent.futures import Future
 
 
-class DrawingProcess:
+class HelperProcess:
     def __init__(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "validation.grade.drawing"],
+            [sys.executable, "-m", "localglue.helper_process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -35,7 +35,7 @@ class DrawingProcess:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
-    def __enter__(self) -> DrawingProcess:
+    def __enter__(self) -> HelperProcess:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -63,7 +63,7 @@ class DrawingProcess:
             pass
         for future in self.pending.values():
             if not future.done():
-                future.set_exception(RuntimeError("the drawing process stopped"))
+                future.set_exception(RuntimeError("the helper process stopped"))
 
     def close(self) -> None:
         with contextlib.suppress(BrokenPipeError, OSError):
@@ -79,17 +79,17 @@ class DrawingProcess:
 def serve() -> int:
     """The child: run each pickled call, answer with its pickled result or error."""
     answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # whatever the drawing code prints goes to stderr, not into the answers
+    os.dup2(2, 1)  # whatever the called code prints goes to stderr, not into the answers
     sys.stdout = sys.stderr
     calls = sys.stdin.buffer
     while True:
         try:
             key, fn, args = pickle.load(calls)
-        except EOFError:  # every answer is flushed and every image written: skip the
-            os._exit(0)  # interpreter's teardown (matplotlib's), which the grade waits for
+        except EOFError:  # every answer is flushed and every file written: skip the
+            os._exit(0)  # interpreter's teardown (matplotlib's, say), which the caller waits for
         try:
             answer = (key, True, fn(*args))
-        except Exception as exc:  # noqa: BLE001 - the caller draws it in-process instead
+        except Exception as exc:  # noqa: BLE001 - the caller does it in-process instead
             answer = (key, False, f"{type(exc).__name__}: {exc}")
         pickle.dump(answer, answers)
         answers.flush()

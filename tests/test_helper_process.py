@@ -1,5 +1,6 @@
-"""The grade's drawing process (validation/grade/drawing.py): calls run in a second Python
-process, and a process that died costs no image: the caller draws it in-process."""
+"""A second Python process for CPU-bound work (localglue/helper_process.py): calls run there,
+errors come back, and a process that died loses nothing: the caller does the work itself (the
+grade's count images, a big landing source's files)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 
 import pytest
 
-from validation.grade.drawing import DrawingProcess
+from localglue.helper_process import HelperProcess
 from validation.grade.report import count_screenshots
 
 
@@ -20,19 +21,19 @@ def report_of(counts: dict[str, int]) -> dict:
 
 
 def test_a_call_runs_in_the_drawing_process_and_returns_its_result():
-    with DrawingProcess() as pool:
+    with HelperProcess() as pool:
         assert pool.submit(os.getpid).result(timeout=60) not in (None, os.getpid())
 
 
 def test_an_error_in_the_drawing_process_reaches_the_caller():
-    with DrawingProcess() as pool, pytest.raises(RuntimeError, match="ZeroDivisionError"):
+    with HelperProcess() as pool, pytest.raises(RuntimeError, match="ZeroDivisionError"):
         pool.submit(divmod, 1, 0).result(timeout=60)
 
 
 @pytest.mark.parametrize("dead", [False, True], ids=["alive", "died"])
 def test_every_count_image_is_drawn_whether_or_not_the_process_lives(tmp_path, dead):
     counts = {"customer_landing": 956, "customer_trusted": 482, "customer_curated": 482}
-    with DrawingProcess() as pool:
+    with HelperProcess() as pool:
         if dead:
             pool.proc.kill()
             pool.proc.wait()
