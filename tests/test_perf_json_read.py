@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from localglue import json_scan, json_source
+from localglue.helper_process import HelperProcess
 
 BUCKET = "stedi-lake-house"
 
@@ -226,3 +227,30 @@ def test_the_fast_json_read_gives_the_rows_the_spark_path_gives(
     assert fast.toDF().columns == slow.toDF().columns
     assert fast.toDF().schema == slow.toDF().schema
     assert sorted(map(json.dumps, fast.records())) == sorted(map(json.dumps, slow.records()))
+
+
+def test_files_read_by_two_helper_processes_give_the_same_scan(tmp_path, monkeypatch):
+    """Above PARALLEL_BYTES the files are shared between two helper processes: the schema,
+    the first-seen key order (across files, in file order), the choice hint and completeness
+    come out as one process gives them, and a file Spark must decide still means None."""
+    files = [
+        write_lines(tmp_path / f"{i}.json", *rows)
+        for i, rows in enumerate(
+            [
+                [{"zeta": 1, "alpha": "a"}] * 60,
+                [{"mid": 2.5, "zeta": 3}] * 60,
+                [{"alpha": 7, "extra": None}],
+            ]
+        )
+    ]
+    alone = json_scan.scan(files)
+    submitted = []
+    submit = HelperProcess.submit
+    monkeypatch.setattr(json_scan, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(
+        HelperProcess, "submit", lambda self, fn, *a: submitted.append(a) or submit(self, fn, *a)
+    )
+    assert json_scan.scan(files) == alone
+    assert len(submitted) == len(files)
+    unusual = [*files, write_lines(tmp_path / "nested.json", {"a": {"b": 1}})]
+    assert json_scan.scan(unusual) is None
