@@ -162,7 +162,7 @@ def _private(path: Path, *, directory: bool) -> bool:
     return kind and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def _private_dir(folder: Path) -> bool:
+def private_dir(folder: Path) -> bool:
     """Create `folder` mode 0700 if missing, tighten it if ours; False if it is not ours."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -186,7 +186,7 @@ def _cds_options(archive: Path | None) -> tuple[list[str], Path | None]:
 
     Nothing is mapped or recorded unless the folder is this user's alone (mode 0700) and the
     archive is this user's file, writable by no one else."""
-    if archive is None or not _private_dir(archive.parent):
+    if archive is None or not private_dir(archive.parent):
         return [], None
     _remove_old_keys(archive)
     quiet = "-Xlog:cds*=off"  # never print archive notices into a user's run

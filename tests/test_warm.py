@@ -185,6 +185,25 @@ def test_a_run_of_the_five_jobs_runs_and_validates_on_the_warm_runtime(warm, tmp
     assert (tmp_path / "reports" / "rubric" / "report.json").is_file()
 
 
+def test_a_request_from_a_folder_that_is_gone_fails_and_the_runtime_goes_on(
+    warm, tmp_path, monkeypatch, capsys
+):
+    import socket
+
+    from lakehouse.cli import warm as client
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(warm.root / "cache"))  # the module's server
+    monkeypatch.setenv("STEDI_CDS", "0")
+    gone = tmp_path / "gone"
+    request = {"argv": ["job", "probe.py"], "cwd": str(gone), "env": {}}
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(client.socket_path()))
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        assert client._relay(conn) == 1
+    assert "FileNotFoundError" in capsys.readouterr().err
+    assert warm.lakehouse("warm", "--status").returncode == 0
+
+
 def test_a_job_that_stops_spark_ends_the_warm_runtime_and_says_so(warm):
     """Run last: the module's server ends here (a later job would run cold)."""
     result = warm("job.commit()\nspark.stop()\n", name="stopper.py")

@@ -103,10 +103,12 @@ def idle_seconds() -> int:
 
 def folder() -> Path:
     """Per user, mode 0700: whoever can reach the socket can run jobs as you."""
+    from localglue.spark import private_dir
+
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "stedi-lakehouse" / "warm"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    if not private_dir(path):
+        raise LakehouseError(f"{path} is not a folder of yours alone (mode 0700); remove it")
     return path
 
 
@@ -193,7 +195,7 @@ def submit(argv: list[str]) -> int | None:
         return None
     try:
         conn = _connect(socket_path())
-    except OSError:  # no cache folder to be had: nothing is warm
+    except (OSError, LakehouseError):  # no private cache folder to be had: nothing is warm
         return None
     if conn is None:
         return None

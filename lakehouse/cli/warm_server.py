@@ -118,14 +118,17 @@ def _handle(conn: socket.socket, spark) -> bool:
     if request.get("argv", [None])[0] not in warm.COMMANDS:
         conn.sendall(warm.frame(b"e", b"error: the warm runtime runs `lakehouse job` and `run`\n"))
     else:
-        with _request(conn, request, spark):
-            try:
-                code = cli_main(request["argv"])
-            except SystemExit as exc:  # argparse: usage errors
-                code = exc.code if isinstance(exc.code, int) else 2
-            except Exception as exc:  # noqa: BLE001 - reported to the client, server goes on
-                print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
-                code = 1
+        try:
+            with _request(conn, request, spark):
+                try:
+                    code = cli_main(request["argv"])
+                except SystemExit as exc:  # argparse: usage errors
+                    code = exc.code if isinstance(exc.code, int) else 2
+        except Exception as exc:  # noqa: BLE001 - reported to the client; the server goes on
+            message = f"error: {type(exc).__name__}: {exc}\n"
+            with contextlib.suppress(OSError):
+                conn.sendall(warm.frame(b"e", message.encode()))
+            code = 1
     going_on = not _stopped(spark)
     if not going_on:
         note = "the job stopped Spark, and the warm runtime with it; `lakehouse warm` restarts it\n"
