@@ -210,3 +210,12 @@ def test_a_job_that_stops_spark_ends_the_warm_runtime_and_says_so(warm):
     assert WARM_NOTE in result.stderr
     assert "the warm runtime with it" in result.stderr
     assert warm.lakehouse("warm", "--status").returncode == 1
+
+
+def test_a_socket_path_too_long_for_unix_moves_to_a_private_temp_folder(tmp_path, monkeypatch):
+    from lakehouse.cli import warm
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ("deep" * 30)))
+    path = warm.socket_path()
+    assert len(str(path)) < warm.SOCKET_PATH_MAX
+    assert path.parent.stat().st_mode & 0o777 == 0o700

@@ -132,13 +132,14 @@ class GxSession:
         return by_table
 
     def build_docs(self) -> Path | None:
-        """GX's HTML site over every pass; None without Data Docs."""
+        """GX's HTML site over every pass; None without Data Docs. The last run's site stays
+        until now (a run that fails after early passes keeps it), and goes in any case: a
+        site left from an earlier run would not show this one."""
+        if self.docs_dir.exists():
+            shutil.rmtree(self.docs_dir)
         if not self.data_docs:
             return None
         start = time.perf_counter()
-        # The last run's site stays until now: a run that fails after early passes keeps it.
-        if self.docs_dir.exists():
-            shutil.rmtree(self.docs_dir)
         self.context.build_data_docs()
         _add_time(self.timings, "data_docs_s", start)
         docs = self.docs_dir / "index.html"

@@ -32,6 +32,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -125,7 +126,24 @@ def key() -> str:
 
 
 def socket_path() -> Path:
-    return folder() / f"{key()}.sock"
+    """<cache>/stedi-lakehouse/warm/<key>.sock; under a deep home, where that exceeds a Unix
+    socket's path limit (~108 bytes), the same name in a private folder of the temp dir."""
+    path = folder() / f"{key()}.sock"
+    if len(os.fsencode(path)) < SOCKET_PATH_MAX:
+        return path
+    return short_folder() / path.name
+
+
+SOCKET_PATH_MAX = 100
+
+
+def short_folder() -> Path:
+    from localglue.spark import private_dir
+
+    path = Path(tempfile.gettempdir()) / f"stedi-lakehouse-{os.getuid()}" / "warm"
+    if not private_dir(path.parent) or not private_dir(path):
+        raise LakehouseError(f"{path} is not a folder of yours alone (mode 0700); remove it")
+    return path
 
 
 def _connect(path: Path, timeout: float | None = None) -> socket.socket | None:
@@ -174,7 +192,10 @@ def start(path: Path) -> None:
 
 def stop_all() -> int:
     stopped = 0
-    for path in folder().glob("*.sock"):
+    folders = [folder()]
+    with contextlib.suppress(LakehouseError):
+        folders.append(short_folder())
+    for path in [p for f in folders for p in f.glob("*.sock")]:
         conn = _connect(path, timeout=5)
         if conn is None:
             with contextlib.suppress(OSError):
