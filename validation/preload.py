@@ -110,7 +110,7 @@ def serve() -> int:
             continue
         signal.signal(signal.SIGINT, signal.default_int_handler)
         prepared = early.validation if early and early.argv == message else None
-        return run.main(message, prepared=prepared)
+        run.exit_now(run.main(message, prepared=prepared))  # not a 2 s teardown to wait for
     return 0
 
 

@@ -398,5 +398,17 @@ def main(argv: list[str] | None = None, prepared: Validation | None = None) -> i
     return report["exit_code"]
 
 
+def exit_now(code: int):
+    """Exit at once with `code`, output flushed: the interpreter's own teardown of GX's
+    modules (sqlalchemy, pandas, scipy...) takes about 2 s (measured: 12.5 s vs 10.5 s for the
+    same cold run), and every file of the run is closed by then."""
+    import logging
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_now(main())
