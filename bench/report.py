@@ -387,13 +387,34 @@ def chart(results: dict, path: Path) -> bool:
     return True
 
 
+def _section_dates(results: dict) -> str:
+    """When each section was measured, as recorded in docs/benchmarks.json."""
+    sections = {
+        "shared data": results.get("shared"),
+        "warm run": results.get("run_warm"),
+        "validation": results.get("validation"),
+        "job": results.get("job"),
+        "warm job": results.get("job_warm"),
+        "grade": results.get("grade"),
+        **{
+            f"{k}x": v
+            for k, v in sorted((results.get("scales") or {}).items(), key=lambda kv: int(kv[0]))
+        },
+    }
+    return "; ".join(
+        f"{name} {entry['date']}" for name, entry in sections.items() if entry and entry.get("date")
+    )
+
+
 def write_markdown(results: dict, path: Path, png: Path | None) -> None:
     env = results.get("environment", {})
     lines = [
         "# Benchmarks",
         "",
-        "Written by `python -m bench` (`make bench`); every figure below comes from the run",
-        f"of {results.get('date', '?')} on this machine: {env.get('cpus', '?')} CPUs, "
+        "Written by `python -m bench` (`make bench`), last on "
+        f"{results.get('date', '?')}; a section that run left out (`--only`) keeps the figures "
+        f"of the run that measured it ({_section_dates(results)}). This machine: "
+        f"{env.get('cpus', '?')} CPUs, "
         f"{env.get('memory_gib', '?')} GiB RAM, Python {env.get('python', '?')}, "
         f"PySpark {env.get('pyspark', '?')}, DuckDB {env.get('duckdb', '?')}, "
         f"Spark master `{env.get('master', '?')}`.",
