@@ -76,6 +76,23 @@ class HelperProcess:
         self.reader.join(timeout=5)
 
 
+def map_in_two(fn, items: list, *args) -> list:
+    """[fn(item, *args) for item in items], the items shared between two helper processes
+    while this one only collects (working here too would fight the thread unpickling their
+    results for the GIL). An item whose call failed there is redone here, so a dead helper
+    costs nothing and an error there is raised here as itself."""
+    with HelperProcess() as first, HelperProcess() as second:
+        helpers = (first, second)
+        pending = [helpers[i % 2].submit(fn, item, *args) for i, item in enumerate(items)]
+        results = []
+        for item, done in zip(items, pending, strict=True):
+            try:
+                results.append(done.result())
+            except Exception:  # noqa: BLE001 - redone here, raising the real error if any
+                results.append(fn(item, *args))
+    return results
+
+
 def serve() -> int:
     """The child: run each pickled call, answer with its pickled result or error."""
     answers = os.fdopen(os.dup(1), "wb")

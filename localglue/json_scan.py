@@ -107,7 +107,12 @@ def scan(files: list[str], max_bytes: int | None = None) -> Scan | None:
         size = sum(os.path.getsize(f) for f in files)
         if size > max_bytes:
             return None
-        parts = _parts_in_two(files) if size >= PARALLEL_BYTES else [scan_file(f) for f in files]
+        if size >= PARALLEL_BYTES:
+            from localglue.helper_process import map_in_two
+
+            parts = map_in_two(scan_file, files)
+        else:
+            parts = [scan_file(f) for f in files]
         return _merge(parts)
     except (_Unusual, OSError, UnicodeDecodeError):
         return None
@@ -125,23 +130,6 @@ class FilePart:
     first_keys: list[tuple[str, ...]]  # keys of the file's first SAMPLE_RECORDS records
     records: int
     keys_seen: int
-
-
-def _parts_in_two(files: list[str]) -> list[FilePart]:
-    """Each file's part, the files shared between two helper processes (a helper that fails
-    leaves its file to this process, which then meets the same error)."""
-    from localglue.helper_process import HelperProcess
-
-    with HelperProcess() as first, HelperProcess() as second:
-        helpers = [first, second]
-        pending = [helpers[i % 2].submit(scan_file, f) for i, f in enumerate(files)]
-        parts = []
-        for path, done in zip(files, pending, strict=True):
-            try:
-                parts.append(done.result())
-            except Exception:  # noqa: BLE001 - e.g. _Unusual there: raise it here
-                parts.append(scan_file(path))
-    return parts
 
 
 def scan_file(path: str) -> FilePart:

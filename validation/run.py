@@ -181,6 +181,7 @@ class Validation:
         self.report_dir = Path(report_dir) if report_dir else default_report_dir(lake, profile)
         self.entries: dict[str, dict] = {}
         self.ready: set[str] = set()  # tables declared final by the caller (`check`)
+        self.uses: dict[str, set[str]] | None = None  # table -> the tables its suite queries
         self.passes = 0
         self.gx = None
         self.engine = None
@@ -223,7 +224,9 @@ class Validation:
         from validation.suites import referenced_tables
 
         self.ready.update(tables)
-        uses = {t: referenced_tables(t, self.profile, self.root) for t in self.tables}
+        if self.uses is None:  # read from the suite files once, not at every pass
+            self.uses = {t: referenced_tables(t, self.profile, self.root) for t in self.tables}
+        uses = self.uses
         todo = [
             t
             for t in self.tables

@@ -38,15 +38,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    if not args.master:  # a warm runtime (lakehouse warm) runs the default master only
-        from lakehouse.cli import warm
+    from lakehouse.cli import warm
 
-        options = (["--lake", args.lake] if args.lake else []) + (
-            ["--verbose"] if args.verbose else []
-        )
-        code = warm.submit(["job", *options, args.script, *args.glue_args])
-        if code is not None:
-            return code
+    options = (["--lake", args.lake] if args.lake else []) + (["--verbose"] if args.verbose else [])
+    code = warm.submit(["job", *options, args.script, *args.glue_args], args.master)
+    if code is not None:  # ran on the warm runtime (lakehouse warm)
+        return code
     from localglue.lake import Lake
     from localglue.runner import run_jobs, with_job_name
     from localglue.spark import get_spark

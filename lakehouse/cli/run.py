@@ -124,12 +124,11 @@ def validate(lake, profile: str, preloaded=None) -> int:
 
 
 def run(args) -> int:
-    if not args.master:  # a warm runtime (lakehouse warm) runs the default master only
-        from lakehouse.cli import warm
+    from lakehouse.cli import warm
 
-        code = warm.submit(["run", *forwarded(args)])
-        if code is not None:
-            return code
+    code = warm.submit(["run", *forwarded(args)], args.master)
+    if code is not None:  # ran on the warm runtime (lakehouse warm)
+        return code
     from localglue.lake import Lake
 
     lake = Lake(args.lake)

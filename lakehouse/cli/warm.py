@@ -209,10 +209,10 @@ def stop_all() -> int:
     return stopped
 
 
-def submit(argv: list[str]) -> int | None:
-    """Run `lakehouse <argv>` on the warm runtime; its exit code, or None when none runs
-    (the caller then runs it cold)."""
-    if IN_SERVER or os.environ.get(OFF_ENV) == "0":
+def submit(argv: list[str], master: str | None = None) -> int | None:
+    """Run `lakehouse <argv>` on the warm runtime; its exit code, or None when none runs or
+    the command asks for its own Spark `master` (the caller then runs it cold)."""
+    if master or IN_SERVER or os.environ.get(OFF_ENV) == "0":
         return None
     try:
         conn = _connect(socket_path())

@@ -61,24 +61,13 @@ PARALLEL_BYTES = 16 * 2**20
 
 
 def scan_files(files: list[Path], source: str) -> list[FileScan]:
-    """Each file's scan, in order. A big source's files are shared between two helper
-    processes (localglue.helper_process) while this one only collects: scanning here too
-    would contend for the GIL with the thread unpickling their results. A scan is the same
-    wherever it ran."""
+    """Each file's scan, in order; a big source's in two helper processes
+    (localglue.helper_process.map_in_two). A scan is the same wherever it ran."""
     if len(files) < 2 or sum(f.stat().st_size for f in files) < PARALLEL_BYTES:
         return [scan_file(p, source) for p in files]
-    from localglue.helper_process import HelperProcess
+    from localglue.helper_process import map_in_two
 
-    with HelperProcess() as first, HelperProcess() as second:
-        helpers = [first, second]
-        there = {p: helpers[i % 2].submit(scan_file, p, source) for i, p in enumerate(files)}
-        scans = {}
-        for path, done in there.items():
-            try:
-                scans[path] = done.result()
-            except Exception:  # noqa: BLE001 - a helper died: this process scans it
-                scans[path] = scan_file(path, source)
-    return [scans[p] for p in files]
+    return map_in_two(scan_file, files, source)
 
 
 def scan_source(folder: str | os.PathLike, source: str) -> SourceScan:
