@@ -48,7 +48,7 @@ def timed_run(shared: Path, profile: str, lake_dir: Path) -> float:
 
 
 def timed_grade(shared: Path, profile: str, work: Path, i: int) -> tuple[float, str]:
-    from validation.grade.grade import grade
+    from grading.grade import grade
 
     project = work / "project"
     if not project.is_dir():

@@ -1,7 +1,7 @@
 """A second Python process that runs pickled calls: `submit(fn, *args)` returns a Future.
 
 For CPU-bound Python work that can use the machine's other core: a grade's images drawn while
-Spark runs the jobs (validation/grade/grade.py), a big landing source's files parsed two at a
+Spark runs the jobs (grading/grade.py), a big landing source's files parsed two at a
 time (stedi/landing/source.py). A thread would share the GIL with the caller's own Python.
 
 WHY not multiprocessing: its spawn and forkserver children import the parent's main module,

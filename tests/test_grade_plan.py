@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from grading import discover, names
+from grading.plan import PlanError, make_plan
 from lakehouse.cli.job import missing_table_hint
 from localglue.errors import LakehouseError
 from stedi.layout import landing_location
-from validation.grade import discover, names
-from validation.grade.plan import PlanError, make_plan
 
 PROJECTS = Path(__file__).parent / "learner_projects"
 STUDIO = '''from awsglue.context import GlueContext

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from grading.report import terminal
 from lakehouse.cli import main as cli_main
 from stedi.tables import TABLE_NAMES
-from validation.grade.report import terminal
 
 PROJECTS = Path(__file__).parent / "learner_projects"
 ALL_OK = dict.fromkeys(TABLE_NAMES, "ok")

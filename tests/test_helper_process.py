@@ -8,8 +8,8 @@ import os
 
 import pytest
 
+from grading.report import count_screenshots
 from localglue.helper_process import HelperProcess
-from validation.grade.report import count_screenshots
 
 
 def report_of(counts: dict[str, int]) -> dict:

@@ -39,8 +39,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from validation.grade.grade import grade
-    from validation.grade.report import PASSED, terminal
+    from grading.grade import grade
+    from grading.report import PASSED, terminal
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

@@ -1,5 +1,8 @@
 """Grade a learner's STEDI project: run their own Glue scripts unchanged in a fresh lake.
 
+A layer of its own, above validation: grading lays landing data, crawls and runs a stranger's
+Spark jobs, then checks what they wrote. It orchestrates; the checks it uses live below it.
+
 Modules, in the order a grade uses them:
   discover.py   find the Glue scripts (by content) and the Athena DDL in a project folder
   names.py      which STEDI source / rubric table a path, table name or file name means

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grading import names, setup
+from grading.execute import SUCCEEDED, JobRun
+from grading.plan import Plan
 from localglue.lake import Lake
 from stedi.tables import LANDING_BY_SOURCE, TABLE_NAMES
-from validation.grade import names, setup
-from validation.grade.execute import SUCCEEDED, JobRun
-from validation.grade.plan import Plan
 
 
 @dataclass

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grading import setup
+from grading.plan import Plan
 from localglue.lake import Lake
-from validation.grade import setup
-from validation.grade.plan import Plan
 
 SUCCEEDED, FAILED, SKIPPED = "SUCCEEDED", "FAILED", "SKIPPED"
 

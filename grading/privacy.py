@@ -14,9 +14,9 @@ Counts only; rows appear only with --rows (they are personal data).
 
 from __future__ import annotations
 
+from grading.count import FoundTable, relation
 from stedi.tables import ACCELEROMETER_TRUSTED, BY_NAME, IDENTIFIER_COLUMNS
 from stedi.tables import MACHINE_LEARNING_CURATED as ML
-from validation.grade.count import FoundTable, relation
 
 CONSENT = "sharewithresearchasofdate"
 EXAMPLES = 5

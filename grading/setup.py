@@ -17,10 +17,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from grading.plan import JobPlan, Plan
 from localglue.catalog import Catalog, make_table_input
 from localglue.crawler import crawl_json
 from localglue.lake import Lake
-from validation.grade.plan import JobPlan, Plan
 
 CRAWLED = "crawled"
 CREATED = "created for the grade: no DDL in the project"

@@ -13,12 +13,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from grading import count, discover, execute, graph, privacy, report, setup
+from grading.plan import make_plan
 from localglue.errors import LakehouseError
 from localglue.helper_process import HelperProcess
 from localglue.lake import Lake
 from stedi.expected import DATASET_FILE, expected_counts
-from validation.grade import count, discover, execute, graph, privacy, report, setup
-from validation.grade.plan import make_plan
 
 MARKER = "_grade.json"  # marks a lake a grade made, so a re-grade may wipe it
 

@@ -18,10 +18,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grading import names
+from grading.discover import DdlTable
 from localglue.errors import LakehouseError
 from localglue.scripts import Script, read_script
-from validation.grade import names
-from validation.grade.discover import DdlTable
 
 DEFAULT_DATABASE = "default"  # what Athena and Glue use when none is named
 DEFAULT_BUCKET = "grade-bucket"
