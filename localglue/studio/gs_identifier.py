@@ -18,9 +18,7 @@ def identifier(self, colName="id", unique=False):  # noqa: N803
     row_id = F.monotonically_increasing_id()
     if unique:
         started_ms = int(time.time() * 1000)
-        run = F.lit(started_ms).cast("decimal(38,0)") * F.lit(10**ROW_ID_DIGITS).cast(
-            "decimal(38,0)"
-        )
+        run = F.lit(str(started_ms) + "0" * ROW_ID_DIGITS).cast("decimal(38,0)")
         row_id = (run + row_id.cast("decimal(38,0)")).cast("decimal(38,0)")
     return self.withColumn(colName, row_id)
 
