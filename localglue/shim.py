@@ -77,13 +77,19 @@ def glue_shim():
     """Install the awsglue modules and the shared SparkContext; restore on exit."""
     import pyspark
     import pyspark.context
+    import pyspark.sql.functions
 
     from localglue import studio
     from localglue.studio import gs_common
 
     served = (*MODULES, *studio.TRANSFORMS)
     saved = {name: sys.modules.get(name, _MISSING) for name in served}
-    saved_sc = (pyspark.SparkContext, pyspark.context.SparkContext)
+    # `from pyspark.sql.functions import *` (Detect Sensitive Data nodes) re-binds the name.
+    saved_sc = (
+        pyspark.SparkContext,
+        pyspark.context.SparkContext,
+        pyspark.sql.functions.SparkContext,
+    )
     finder = _StudioTransforms()
     try:
         for name in studio.TRANSFORMS:
@@ -94,6 +100,7 @@ def glue_shim():
         shared = _shared_spark_context_class()
         pyspark.SparkContext = shared
         pyspark.context.SparkContext = shared
+        pyspark.sql.functions.SparkContext = shared
         yield
     finally:
         sys.meta_path.remove(finder)
@@ -103,4 +110,8 @@ def glue_shim():
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
-        pyspark.SparkContext, pyspark.context.SparkContext = saved_sc
+        (
+            pyspark.SparkContext,
+            pyspark.context.SparkContext,
+            pyspark.sql.functions.SparkContext,
+        ) = saved_sc
