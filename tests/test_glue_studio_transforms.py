@@ -492,3 +492,19 @@ def test_find_matches_needs_a_transform_trained_on_aws(glue, frame):
 
     with pytest.raises(Exception, match="trained on AWS"):
         FindMatches.apply(frame=frame([{"a": 1}]), transformId="tfm-1")
+
+
+@pytest.mark.parametrize(("quote_char", "expected"), [(-1, '"a'), ('"', "a,b")])
+def test_csv_quote_char_minus_one_turns_quoting_off_as_detect_sensitive_data_exports_write_it(
+    glue, lake, quote_char, expected
+):
+    folder = lake.root / BUCKET / "csv"
+    folder.mkdir(parents=True)
+    (folder / "q.csv").write_text('name,n\n"a,b",1\n')
+    src = glue.create_dynamic_frame.from_options(
+        format_options={"quoteChar": quote_char, "withHeader": True, "separator": ","},
+        connection_type="s3",
+        format="csv",
+        connection_options={"paths": [f"s3://{BUCKET}/csv/"]},
+    )
+    assert rows(src, "name") == [(expected,)]
