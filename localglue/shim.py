@@ -7,12 +7,18 @@ entries in `sys.modules` and restores whatever was there before.
 
 It also makes `SparkContext()` return the already-running context, because
 Glue 4/5 scripts call `sc = SparkContext()` and several jobs share one JVM here.
+
+Glue Studio's managed transforms (`import gs_derived`, localglue/studio/) are served by a
+finder for as long as the shim is active: each import runs the module afresh, attaching its
+method to DynamicFrame and DataFrame as on Glue, and leaving the shim detaches them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.abc
+import importlib.util
 import sys
 
 # Every module name an exported script can import, mapped to its implementation.
@@ -26,6 +32,9 @@ MODULES = {
     "awsglue.gluetypes": "localglue.awsglue.gluetypes",
     "awsgluedq": "localglue.awsgluedq",
     "awsgluedq.transforms": "localglue.awsgluedq.transforms",
+    "awsglueml": "localglue.awsglueml",
+    "awsglueml.transforms": "localglue.awsglueml.transforms",
+    "gs_common": "localglue.studio.gs_common",
 }
 
 _MISSING = object()
@@ -52,25 +61,57 @@ def _shared_spark_context_class():
     return _SharedSparkContextMeta("SparkContext", (Real,), {"__module__": "pyspark.context"})
 
 
+class _StudioTransforms(importlib.abc.MetaPathFinder):
+    """`import gs_<name>` -> localglue/studio/gs_<name>.py, executed as a fresh module."""
+
+    def find_spec(self, fullname, path, target=None):
+        from localglue import studio
+
+        if path is None and fullname in studio.TRANSFORMS:
+            return importlib.util.spec_from_file_location(fullname, studio.module_file(fullname))
+        return None
+
+
 @contextlib.contextmanager
 def glue_shim():
     """Install the awsglue modules and the shared SparkContext; restore on exit."""
     import pyspark
     import pyspark.context
+    import pyspark.sql.functions
 
-    saved = {name: sys.modules.get(name, _MISSING) for name in MODULES}
-    saved_sc = (pyspark.SparkContext, pyspark.context.SparkContext)
+    from localglue import studio
+    from localglue.studio import gs_common
+
+    served = (*MODULES, *studio.TRANSFORMS)
+    saved = {name: sys.modules.get(name, _MISSING) for name in served}
+    # `from pyspark.sql.functions import *` (Detect Sensitive Data nodes) re-binds the name.
+    saved_sc = (
+        pyspark.SparkContext,
+        pyspark.context.SparkContext,
+        pyspark.sql.functions.SparkContext,
+    )
+    finder = _StudioTransforms()
     try:
+        for name in studio.TRANSFORMS:
+            sys.modules.pop(name, None)  # a job imports the module afresh, as on Glue
+        sys.meta_path.insert(0, finder)
         for name, target in MODULES.items():
             sys.modules[name] = importlib.import_module(target)
         shared = _shared_spark_context_class()
         pyspark.SparkContext = shared
         pyspark.context.SparkContext = shared
+        pyspark.sql.functions.SparkContext = shared
         yield
     finally:
+        sys.meta_path.remove(finder)
+        gs_common.detach_all()
         for name, module in saved.items():
             if module is _MISSING:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
-        pyspark.SparkContext, pyspark.context.SparkContext = saved_sc
+        (
+            pyspark.SparkContext,
+            pyspark.context.SparkContext,
+            pyspark.sql.functions.SparkContext,
+        ) = saved_sc

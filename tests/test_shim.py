@@ -33,3 +33,16 @@ def test_spark_context_call_returns_the_running_context(spark):
         assert SparkContext() is spark.sparkContext
         assert SparkContext.getOrCreate() is spark.sparkContext
     assert pyspark.context.SparkContext is original
+
+
+def test_star_import_of_spark_functions_keeps_the_shared_spark_context(spark):
+    """Detect Sensitive Data nodes write `from pyspark.sql.functions import *` after importing
+    SparkContext; the star import re-binds the name, and `SparkContext()` must still work."""
+    import pyspark.sql.functions
+
+    original = pyspark.sql.functions.SparkContext
+    with glue_shim():
+        namespace = {}
+        exec("from pyspark.sql.functions import *", namespace)
+        assert namespace["SparkContext"]() is spark.sparkContext
+    assert pyspark.sql.functions.SparkContext is original

@@ -259,7 +259,11 @@ class GlueContext:
             reader = (
                 spark.read.option("header", _truthy(options.get("withHeader", False)))
                 .option("sep", options.get("separator", ","))
-                .option("quote", options.get("quoteChar", '"'))
+                # Glue: quoteChar -1 turns quoting off (Glue Studio's "Disabled"); Spark: "".
+                .option(
+                    "quote",
+                    "" if str(options.get("quoteChar")) == "-1" else options.get("quoteChar", '"'),
+                )
                 .option("escape", options.get("escaper", "\\"))
                 .option("multiLine", _truthy(options.get("multiLine", False)))
                 .option("inferSchema", "true")

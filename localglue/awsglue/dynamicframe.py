@@ -608,9 +608,12 @@ class DynamicFrame:
         stageThreshold=0,
         totalThreshold=0,
     ):  # noqa: N803
-        """Write a sample (first `topk` records, default 100) as JSON to path; return self."""
-        topk = int((options or {}).get("topk", 100))
-        sample = DynamicFrame(self._df.limit(topk), self.glue_ctx, self.name, self._choices)
+        """Write a sample as JSON to path and return self: each record kept with probability
+        `prob` (default 1), then the first `topk` of them (default 100)."""
+        options = options or {}
+        picked = self._df.sample(fraction=float(options["prob"])) if "prob" in options else self._df
+        topk = int(options.get("topk", 100))
+        sample = DynamicFrame(picked.limit(topk), self.glue_ctx, self.name, self._choices)
         self.glue_ctx.write_dynamic_frame_from_options(sample, "s3", {"path": path}, "json")
         return self
 

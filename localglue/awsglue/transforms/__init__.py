@@ -10,6 +10,8 @@ from localglue.awsglue.transforms.rename_field import RenameField
 from localglue.awsglue.transforms.resolve_choice import ResolveChoice
 from localglue.awsglue.transforms.select_fields import SelectFields
 from localglue.awsglue.transforms.select_from_collection import SelectFromCollection
+from localglue.awsglue.transforms.spigot import Spigot
+from localglue.awsglue.transforms.split_fields import SplitFields
 from localglue.awsglue.transforms.transform import GlueTransform
 from localglue.awsglue.transforms.union import Union
 
@@ -25,5 +27,7 @@ __all__ = [
     "ResolveChoice",
     "SelectFields",
     "SelectFromCollection",
+    "Spigot",
+    "SplitFields",
     "Union",
 ]
