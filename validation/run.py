@@ -288,7 +288,8 @@ class Validation:
                 privacy = privacy_section(engine)
         finally:
             self.close()
-        docs = self.gx.build_docs()
+        warned = {t for t, e in self.entries.items() if e["status"] == "warning"}
+        docs = self.gx.build_docs(warned)
         entries = [self.entries[t] for t in self.tables]
         if not self.show_rows:
             from validation.masking import mask_failures
