@@ -25,7 +25,7 @@ test: venv ## run the layer contracts and the whole test suite (what CI runs)
 	@set +e; $(PY) -m pytest -n 2 --dist loadgroup; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; exit $$rc
 
-test-fast: venv ## the inner loop: every test but the heavy end-to-end runs (about a minute)
+test-fast: venv ## the inner loop: every test but the heavy end-to-end runs (about 5 min on a 2-core machine)
 	@set +e; $(PY) -m pytest -n 2 --dist loadgroup -m "not e2e and not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; exit $$rc
 

@@ -8,7 +8,10 @@ rendering of statuses is generic: a status the grade adds later shows with its r
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -37,14 +40,15 @@ def failing_grade(tmp_path_factory, spark) -> tuple[Path, dict, str]:
     project.mkdir()
     for name, spaced in SPACED.items():
         shutil.copyfile(PROJECTS / "failing_job" / name, project / spaced)
-    folder = base / "grade report"
-    argv = ["grade", str(project), "--data", str(sample), "--report-dir", str(folder)]
-    import contextlib
-    import io
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        assert cli_main(argv) == 1
+    out, cwd = io.StringIO(), os.getcwd()
+    os.chdir(base)  # no --report-dir: reports/grade/<project folder name>/ in the current folder
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            assert cli_main(["grade", str(project), "--data", str(sample)]) == 1
+    finally:
+        os.chdir(cwd)
+    folder = base / "reports" / "grade" / "failing project"
+    assert f"report: {Path('reports/grade/failing project/report.md')}" in out.getvalue()
     return folder, json.loads((folder / "report.json").read_text()), out.getvalue()
 
 
@@ -86,6 +90,24 @@ def test_every_image_of_a_failing_grades_report_exists_and_loads(failing_grade):
         with Image.open(path) as image:
             image.verify()
             assert image.format == "PNG"
+
+
+@pytest.mark.e2e
+def test_the_grades_temporary_lake_is_removed(failing_grade):
+    _, report, _ = failing_grade
+    assert report["lake"] and not Path(report["lake"]).exists()
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_keep_lake_keeps_the_temporary_lake_and_only_that(monkeypatch, keep):
+    """The removal's wiring, without a grade's run: a named --lake is never removed."""
+    from grading import grade
+
+    made = []
+    monkeypatch.setattr(grade, "_grade", lambda project, data, lake, *rest: made.append(lake))
+    grade.grade(PROJECTS / "failing_job", keep_lake=keep)
+    assert made[0].root.exists() == keep
+    shutil.rmtree(made[0].root, ignore_errors=True)
 
 
 @pytest.mark.e2e

@@ -146,6 +146,22 @@ def test_the_report_notebook_finds_the_newest_report(tmp_path, monkeypatch, wher
         assert find_report() == new
 
 
+def test_the_report_notebook_never_takes_a_grades_or_another_lakes_report(tmp_path, monkeypatch):
+    """reports/ also holds grades (reports/grade/<project>/) and other lakes' reports."""
+    mine = tmp_path / "reports" / "rubric" / "report.json"
+    others = [tmp_path / "reports" / "grade" / "p" / "report.json",
+              tmp_path / "reports" / "lake-strict" / "strict" / "report.json"]  # fmt: skip
+    for i, path in enumerate([mine, *others]):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    monkeypatch.delenv("STEDI_REPORT", raising=False)
+    monkeypatch.setenv("STEDI_LAKE", str(tmp_path / "lake"))
+    assert find_report() == mine
+    monkeypatch.setenv("STEDI_LAKE", str(tmp_path / "lake-strict"))
+    assert find_report() == others[1]
+
+
 def test_no_report_is_an_error_naming_the_command(tmp_path, monkeypatch):
     monkeypatch.setenv("STEDI_REPORT", str(tmp_path / "empty"))
     with pytest.raises(LakehouseError, match="validation.run"):
