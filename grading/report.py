@@ -337,8 +337,9 @@ def count_screenshots(report: dict, folder: Path, dataset: str | None, pool=None
             database=t["database"] or report["database"],
             profile=report["counts_match"] or "rubric",
             dataset=dataset,
-            note=f"{_status(t)}: rubric expects {_n(t['expected'])}, "
-            f"strict {_n(t['expected_strict'])}",
+            note=f"{t['status'].upper()}"
+            + (f" ({t['reason']})" if t.get("reason") else "")
+            + f": rubric expects {_n(t['expected'])}, strict {_n(t['expected_strict'])}",
             grouped=True,
         )
         shots.append((shot, folder / f"count_{name}.png"))

@@ -140,7 +140,8 @@ def test_the_privacy_section_is_a_table_naming_the_script_of_each_leak(failing_g
 def a_report(**changes) -> dict:
     tables = {
         name: {"rows": 10, "expected": 10, "expected_strict": 10, "status": "ok",
-               "location": f"s3://b/{name}/", "produced_by": None, "found_by": "landing"}
+               "location": f"s3://b/{name}/", "produced_by": None, "found_by": "landing",
+               "database": "stedi"}
         for name in ("customer_landing", "customer_trusted")
     }  # fmt: skip
     doc = {
@@ -189,3 +190,13 @@ def test_numbers_have_thousands_separators_everywhere():
 def test_image_targets_with_spaces_go_in_angle_brackets(tmp_path, target, link):
     doc = a_report(graphs=[str(tmp_path / target)])
     assert link in grade_report.markdown(doc, tmp_path)
+
+
+def test_count_images_are_marked_with_their_tables_status(tmp_path):
+    doc = a_report(status="failed", counts_match=None, database="stedi")
+    doc["tables"]["customer_trusted"].update(rows=12345, status="differs")
+    shots = grade_report.count_screenshots(doc, tmp_path, "sample")
+    sidecars = {p.stem: json.loads(p.with_suffix(".json").read_text()) for p in shots}
+    assert sidecars["count_customer_trusted"]["note"] == "DIFFERS: rubric expects 10, strict 10"
+    assert sidecars["count_customer_landing"]["note"].startswith("OK: ")
+    assert all(s["grouped"] for s in sidecars.values()), "12,345 as the note writes numbers"
