@@ -32,6 +32,9 @@ SKIPPED = {
     ".venv/bin/python -m bench": "minutes of benchmarks, as `make bench`",
     "make clean": "it deletes the lake and reports the other commands read",
     ".venv/bin/python -m pytest": "it is this test suite",
+    "make notebooks": "a server that runs until stopped; test_notebooks.py starts it and "
+    "opens both notebooks through it",
+    ".venv/bin/jupyter lab": "what `make notebooks` runs",
     ".venv/bin/python -m lakehouse aws run": "moto runs no SQL, so its Athena validation cannot "
     "pass there; its job runs are tested in test_aws_moto.py",
 }
@@ -96,6 +99,7 @@ MADE_LATER = {
     "lake/_bookmarks/": "a job with bookmarks writes it",
     "lake/_quarantine/customer/": "ingest writes it when a line is quarantined",
     "reports/lake-strict/": "the README's example of another --lake",
+    "reports/notebooks/": "the README's nbconvert command writes it",
 }
 PLACEHOLDERS = {"<profile>": "rubric", "<lake>": "lake", "<source>": "customer",
                 "<lake folder name>": "lake-strict"}  # fmt: skip
