@@ -10,8 +10,9 @@ the table's GX suite (expectations/<zone>/<table>[.<profile>].json) run through
 GX's SQL datasource on DuckDB (local) or Athena.
 
 Writes to the report dir (default: <lake>/../reports/<profile>, i.e. ./reports/rubric for the
-default lake ./lake; <lake>/../reports/<lake name>/<profile> for another): report.json (schema in validation/report.py), report.md,
-and GX Data Docs at data_docs/index.html (not with --no-data-docs).
+default lake ./lake; <lake>/../reports/<lake name>/<profile> for another): report.json (schema
+in validation/report.py), report.md, and GX Data Docs at data_docs/index.html (not with
+--no-data-docs; they work offline, validation/data_docs.py).
 
 Exit 0: every critical check passed (warnings are reported only);
 exit 1: a critical check failed; exit 2: usage or configuration error (the

@@ -1,5 +1,6 @@
 """`python -m lakehouse grade PROJECT_DIR [--data DIR] [--lake DIR] [--keep-lake]
-[--report-dir DIR] [--order SCRIPT ...] [--rows] [--json]`: run a learner's own Glue scripts and grade them."""
+[--report-dir DIR] [--order SCRIPT ...] [--rows] [--json]`: run a learner's own Glue scripts
+and grade them."""
 
 from __future__ import annotations
 
