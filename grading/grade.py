@@ -80,19 +80,23 @@ def draw_graphs(plan, folder: Path) -> list[Path]:
     ]
 
 
+def default_report_dir(project: str | Path) -> Path:
+    """reports/grade/<project folder name>/ under the current folder (reports/ is git-ignored
+    here, and one project's grade never overwrites another's)."""
+    return Path("reports") / "grade" / Path(project).resolve().name
+
+
 def grade(
     project: str | Path,
     data: str | Path | None = None,
     lake_dir: str | None = None,
-    report_dir: str | Path = "grade-report",
+    report_dir: str | Path | None = None,
     order: list[str] | None = None,
     rows: bool = False,
     master: str | None = None,
     progress=None,
+    keep_lake: bool = False,
 ) -> dict:
-    from localglue.lock import lake_lock
-    from localglue.spark import get_spark
-
     say = progress or (lambda line: None)
     project = Path(project).resolve()
     if not project.is_dir():
@@ -101,10 +105,21 @@ def grade(
     ddl, skipped = discover.find_ddl(project)
     plan = make_plan(project, scripts, ddl, order)  # before any lake or Spark: fails fast
     lake = fresh_lake(lake_dir)
+    try:
+        return _grade(project, data, lake, report_dir, plan, ddl, skipped, rows, master, say)
+    finally:
+        if lake_dir is None and not keep_lake:  # a temporary lake: 12 MB per grade otherwise
+            shutil.rmtree(lake.root, ignore_errors=True)
+
+
+def _grade(project, data, lake, report_dir, plan, ddl, skipped, rows, master, say) -> dict:
+    from localglue.lock import lake_lock
+    from localglue.spark import get_spark
+
     data = Path(data).resolve() if data else sample_data(lake)
     check_data(data)
     dataset = record_dataset(lake, data)
-    folder = Path(report_dir).resolve()
+    folder = Path(report_dir or default_report_dir(project)).resolve()
     say(f"{len(plan.jobs)} job(s), {len(ddl)} DDL table(s); lake {lake.root}")
     # The images in a second process: matplotlib is mostly pure Python; drawn in a thread,
     # the graphs took the GIL from the jobs' own Python work (the landing JSON scan ran 3x

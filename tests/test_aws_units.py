@@ -336,6 +336,38 @@ def test_a_malformed_account_is_refused(capsys):
     assert code == 2 and "12-digit" in capsys.readouterr().err
 
 
+def test_aws_policy_without_an_account_that_sts_cannot_give_points_at_account(capsys, monkeypatch):
+    """No region and no credentials: the fix is --account, not a region."""
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_REGION",
+                "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    assert main(["aws", "policy", "--bucket", "my-lake"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("error: the policy names your AWS account: pass --account")
+
+
+def aws_options() -> list[tuple[str, str]]:
+    from lakehouse.cli import build_parser
+
+    aws = build_parser()._subparsers._group_actions[0].choices["aws"]
+    commands = aws._subparsers._group_actions[0].choices
+    return [(name, action.option_strings[-1]) for name, command in commands.items()
+            for action in command._actions if action.option_strings]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "option"), aws_options())
+def test_every_option_of_every_aws_command_has_help(command, option):
+    from lakehouse.cli import build_parser
+
+    aws = build_parser()._subparsers._group_actions[0].choices["aws"]
+    parser = aws._subparsers._group_actions[0].choices[command]
+    [action] = [a for a in parser._actions if option in a.option_strings]
+    assert action.help, f"aws {command} {option} has no help"
+
+
 def test_policy_template_with_a_placeholder_left_is_refused(tmp_path):
     path = tmp_path / "p.json"
     path.write_text('{"Resource": "arn:aws:s3:::{{bucket}}/{{oops}}"}')

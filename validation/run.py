@@ -9,9 +9,10 @@ expectations/counts.json[dataset][profile], else the lake's _dataset.json) and
 the table's GX suite (expectations/<zone>/<table>[.<profile>].json) run through
 GX's SQL datasource on DuckDB (local) or Athena.
 
-Writes to the report dir (default: <lake>/../reports, i.e. ./reports for the
-default lake ./lake): report.json (schema in validation/report.py), report.md,
-and GX Data Docs at data_docs/index.html (not with --no-data-docs).
+Writes to the report dir (default: <lake>/../reports/<profile>, i.e. ./reports/rubric for the
+default lake ./lake; <lake>/../reports/<lake name>/<profile> for another): report.json (schema
+in validation/report.py), report.md, and GX Data Docs at data_docs/index.html (not with
+--no-data-docs; they work offline, validation/data_docs.py).
 
 Exit 0: every critical check passed (warnings are reported only);
 exit 1: a critical check failed; exit 2: usage or configuration error (the
@@ -89,9 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+DEFAULT_LAKE_NAME = "lake"
+
+
 def default_report_dir(lake: Lake, profile: str | None = None) -> Path:
-    """<lake>/../reports/<profile>/: one folder per profile, so neither overwrites the other."""
+    """<lake>/../reports/<profile>/ for the default ./lake: one folder per profile, so neither
+    overwrites the other; <lake>/../reports/<lake name>/<profile>/ for any other lake, so two
+    lakes in one folder keep their own reports."""
     reports = lake.root.parent / "reports"
+    if lake.root.name != DEFAULT_LAKE_NAME:
+        reports = reports / lake.root.name
     return reports / profile if profile else reports
 
 
@@ -288,7 +296,8 @@ class Validation:
                 privacy = privacy_section(engine)
         finally:
             self.close()
-        docs = self.gx.build_docs()
+        warned = {t for t, e in self.entries.items() if e["status"] == "warning"}
+        docs = self.gx.build_docs(warned)
         entries = [self.entries[t] for t in self.tables]
         if not self.show_rows:
             from validation.masking import mask_failures

@@ -1,10 +1,12 @@
-"""`python -m lakehouse grade PROJECT_DIR [--data DIR] [--lake DIR] [--report-dir DIR]
-[--order SCRIPT ...] [--rows] [--json]`: run a learner's own Glue scripts and grade them."""
+"""`python -m lakehouse grade PROJECT_DIR [--data DIR] [--lake DIR] [--keep-lake]
+[--report-dir DIR] [--order SCRIPT ...] [--rows] [--json]`: run a learner's own Glue scripts
+and grade them."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 
 def register(sub) -> None:
@@ -23,9 +25,19 @@ def register(sub) -> None:
         help="landing folder in the shared data's layout (<source>/landing/*.json); default: "
         "the generated sample, with its manifest's expected counts",
     )
-    parser.add_argument("--lake", help="an empty folder for the fresh lake (default: a temp dir)")
     parser.add_argument(
-        "--report-dir", default="grade-report", help="where report.json/md and images go"
+        "--lake",
+        help="an empty folder for the fresh lake, kept (default: a temporary folder, removed "
+        "after the grade)",
+    )
+    parser.add_argument(
+        "--keep-lake",
+        action="store_true",
+        help="keep the temporary lake and print where it is (to query it with `sql --lake`)",
+    )
+    parser.add_argument(
+        "--report-dir",
+        help="where report.json/md and images go (default: reports/grade/<project folder name>)",
     )
     parser.add_argument(
         "--order", nargs="+", metavar="SCRIPT", help="run only these scripts, in this order"
@@ -39,7 +51,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from grading.grade import grade
+    from grading.grade import default_report_dir, grade
     from grading.report import PASSED, terminal
 
     def progress(line: str) -> None:
@@ -54,10 +66,14 @@ def run(args) -> int:
         rows=args.rows,
         master=args.master,
         progress=progress,
+        keep_lake=args.keep_lake,
     )
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
         print(terminal(doc))
-        print(f"\nreport: {args.report_dir}/report.md")
+        folder = args.report_dir or default_report_dir(args.project)
+        print(f"\nreport: {Path(folder) / 'report.md'}")
+        if args.keep_lake and not args.lake:
+            print(f"lake kept: {doc['lake']}")
     return 0 if doc["status"] == PASSED else 1
