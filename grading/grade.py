@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from grading import count, discover, execute, graph, privacy, report, setup
+from grading.formats import Reader
 from grading.plan import make_plan
 from localglue.errors import LakehouseError
 from localglue.helper_process import HelperProcess
@@ -133,11 +134,12 @@ def _report(project, data, dataset, lake, plan, runs, laid, catalog, skipped, ro
     for run in runs:
         catalog += [{"table": t, "how": how, "for": run.script} for t, how in run.catalog]
     found = count.identify(plan, runs, lake, laid)
-    counts = count.count_tables(found)
     customer_files = [f for x in plan.landing if x.source == "customer" for f in laid[x.location]]
     if not customer_files:
         customer_files = [str(p) for p in setup.landing_files(data, "customer")]
-    checks = privacy.check(found, customer_files, rows)
+    with Reader() as reader:  # decoded copies of what the jobs wrote, shared by both
+        counts = count.count_tables(found, reader)
+        checks = privacy.check(found, customer_files, rows, reader)
     return report.build(
         project=project,
         data=data,

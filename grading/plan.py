@@ -39,6 +39,7 @@ class Access:
     database: str | None = None
     table: str | None = None
     format: str | None = None
+    format_options: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -182,7 +183,9 @@ def _accesses(job: JobPlan, tables: dict[str, CatalogTable], database: str) -> N
     for k in script.sinks:
         if k.kind == "s3":
             location = names.folder(k.path) if k.path else None
-            job.writes.append(Access("s3", location, k.line, k.database, k.table, k.format))
+            job.writes.append(
+                Access("s3", location, k.line, k.database, k.table, k.format, k.format_options)
+            )
         else:
             known = tables.get((k.table or "").lower())
             job.writes.append(

@@ -37,19 +37,21 @@ def build(*, project, data, dataset, lake, plan, runs, found, counts, expected, 
           catalog, skipped_ddl, privacy, graphs, shots) -> dict:  # fmt: skip
     tables = {}
     for name in TABLE_NAMES:
-        entry = found.get(name)
-        rows, want, want_strict = counts.get(name), expected.get(name), strict.get(name)
+        entry, counted = found.get(name), counts[name]
+        rows, want, want_strict = counted.rows, expected.get(name), strict.get(name)
         tables[name] = {
             "rows": rows,
             "expected": want,
             "expected_strict": want_strict,
-            "status": table_status(rows, want, want_strict),
+            "status": counted.status or table_status(rows, want, want_strict),
+            "reason": counted.reason,
             "location": entry.location if entry else None,
             "database": entry.database if entry else None,
             "catalog_table": entry.table if entry else None,
             "produced_by": entry.produced_by if entry else None,
             "found_by": entry.how if entry else None,
             "format": entry.format if entry else None,
+            "compression": entry.compression if entry else None,
         }
     profile = matched_profile(tables)
     jobs_ok = all(r.status == "SUCCEEDED" for r in runs)
