@@ -90,6 +90,7 @@ def grade(
     rows: bool = False,
     master: str | None = None,
     progress=None,
+    job_args: dict[str, str] | None = None,
 ) -> dict:
     from localglue.lock import lake_lock
     from localglue.spark import get_spark
@@ -100,8 +101,9 @@ def grade(
         raise LakehouseError(f"project {project} is not a folder; pass the folder of your jobs")
     scripts = discover.find_scripts(project)
     ddl, skipped = discover.find_ddl(project)
-    plan = make_plan(project, scripts, ddl, order)  # before any lake or Spark: fails fast
+    plan = make_plan(project, scripts, ddl, order, job_args)  # before any lake or Spark
     lake = fresh_lake(lake_dir)
+    lake.set_stand_ins(plan.stand_ins)
     data = Path(data).resolve() if data else sample_data(lake)
     check_data(data)
     dataset = record_dataset(lake, data)

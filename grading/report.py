@@ -71,6 +71,8 @@ def build(*, project, data, dataset, lake, plan, runs, found, counts, expected, 
         "tables": tables,
         "catalog": catalog,
         "ddl_skipped": [{"file": str(s.file), "reason": s.reason} for s in skipped_ddl],
+        "notes": list(plan.notes),
+        "job_args": sorted(plan.job_args),  # names only: values may hold account details
         "privacy": privacy,
         "graphs": [str(g) for g in graphs],
         "screenshots": [str(s) for s in shots],
@@ -96,11 +98,14 @@ def terminal(report: dict) -> str:
             f"  {name:<26} {_n(t['rows']):>9} {_n(t['expected']):>9} "
             f"{_n(t['expected_strict']):>9}  {t['status']}"
         )
+    for name, t in report["tables"].items():
+        if t.get("reason"):
+            lines.append(f"  {name}: {t['reason']}")
     match = report["counts_match"]
     lines.append(f"  counts match: {match or 'neither the rubric nor the strict counts'}")
     p = report["privacy"]
     leaked = [o for o in p["non_consenting_rows"] if o["rows"]]
-    lines += ["", f"privacy: {p['status']}"]
+    lines += ["", f"privacy: {p['status']}" + (f" ({p['reason']})" if p.get("reason") else "")]
     for o in leaked:
         lines.append(f"  {o['table']}: {o['rows']:,} rows of non-consenting customers")
     lines.append(f"  readings before consent (shown): {_n(p['readings_before_consent']['rows'])}")
@@ -112,6 +117,8 @@ def terminal(report: dict) -> str:
             lines.append(f"  table {c['table']}: {c['how']}")
     for s in report["ddl_skipped"]:
         lines.append(f"  DDL skipped: {s['file']}: {s['reason']}")
+    if report.get("notes"):
+        lines += ["", "notes"] + [f"  {note}" for note in report["notes"]]
     return "\n".join(lines)
 
 
