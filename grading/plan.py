@@ -433,6 +433,20 @@ def _stand_ins(jobs, ddl, notes: list[str]) -> dict[str, str]:
     return dict.fromkeys(placeholders, STAND_IN_BUCKET)
 
 
+def _copies_run_once(jobs: list[JobPlan], project: Path, notes: list[str]) -> list[JobPlan]:
+    """Byte-identical scripts are one Glue job saved twice (a copy per folder): run once."""
+    kept: dict[str, JobPlan] = {}
+    for job in jobs:
+        text = job.script.text if job.script else job.path.read_bytes().decode("latin-1")
+        first = kept.setdefault(text, job)
+        if first is not job:
+            notes.append(
+                f"{_rel(project, job.path)} is a copy of {_rel(project, first.path)} (the same "
+                "script): run once, as one Glue job"
+            )
+    return list(kept.values())
+
+
 def make_plan(
     project: Path,
     scripts: list[Path],
@@ -458,8 +472,10 @@ def make_plan(
     for job in jobs:
         if job.script:
             _accesses(job, tables, database)
-    chosen = _pick(jobs, order, project) if order else jobs
+    chosen = _pick(jobs, order, project) if order else _copies_run_once(jobs, project, notes)
     not_run = [_rel(project, j.path) for j in jobs if j not in chosen]
+    if order and not_run:
+        notes.append(f"--order leaves out {', '.join(not_run)}: not run")
     _where_readers_look(chosen, tables)
     _crawl_locations(chosen, tables, database)
     shared = _shared_targets(chosen)

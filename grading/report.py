@@ -91,7 +91,7 @@ def terminal(report: dict) -> str:
         if job["error"]:
             lines.append(f"            {where.strip() + ': ' if where else ''}{job['error']}")
     for script in report["not_run"]:
-        lines.append(f"  {'NOT RUN':<9} {'':>7}  {script} (not in --order)")
+        lines.append(f"  {'NOT RUN':<9} {'':>7}  {script} (see notes)")
     lines += ["", f"  {'table':<26} {'rows':>9} {'rubric':>9} {'strict':>9}  status"]
     for name, t in report["tables"].items():
         lines.append(

@@ -282,6 +282,18 @@ def test_two_scripts_writing_one_table_run_draft_first_and_the_plan_says_so():
     assert f"{draft} and {final} all write table customer_trusted" in note and "--order" in note
 
 
+def test_a_script_saved_twice_is_one_glue_job_run_once(tmp_path):
+    job = STUDIO.format(reads="customer_landing", writes="customer/trusted")
+    for folder in ("landing zone", "trusted zone"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "customer_landing_to_trusted.py").write_text(job)
+    plan = plan_of(tmp_path)
+    assert [j.path.parent.name for j in plan.jobs] == ["landing zone"]
+    assert plan.not_run == ["trusted zone/customer_landing_to_trusted.py"]
+    [note] = plan.notes
+    assert note.startswith("trusted zone/customer_landing_to_trusted.py is a copy of landing zone/")
+
+
 def test_a_cycle_is_one_error_naming_the_scripts_and_the_order_flag(tmp_path):
     (tmp_path / "one.py").write_text(STUDIO.format(reads="two", writes="one"))
     (tmp_path / "two.py").write_text(STUDIO.format(reads="one", writes="two"))
