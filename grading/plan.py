@@ -233,11 +233,19 @@ def _accesses(job: JobPlan, tables: dict[str, CatalogTable], database: str) -> N
 
 
 def _writes(job: JobPlan, access: Access) -> bool:
-    """Whether `job` writes what `access` reads: the table, or a folder holding the location."""
+    """Whether `job` writes what `access` reads: the table, the folder, a folder inside the
+    one read (a reader recurses), or a partition folder (`key=value/`) of the one written.
+    A job writing `customer/` does not write `customer/landing/`: its files land beside it."""
     for w in job.writes:
         if access.kind == "catalog" and w.table and w.table.lower() == access.table:
             return True
-        if access.location and w.location and names.folder(access.location).startswith(w.location):
+        if not (access.location and w.location):
+            continue
+        read, written = names.folder(access.location), names.folder(w.location)
+        if written.startswith(read):
+            return True
+        below = read[len(written) :].strip("/").split("/") if read.startswith(written) else []
+        if below and all("=" in part for part in below):
             return True
     return False
 

@@ -252,6 +252,24 @@ def test_a_curated_folder_one_job_reads_and_none_writes_is_not_landing(tmp_path)
     assert "says curated, not landing" in note
 
 
+def test_a_job_writing_a_parent_folder_does_not_write_the_landing_folders_inside_it(tmp_path):
+    # a customer curated job whose target is s3://b/customer/ (files land beside landing/)
+    (tmp_path / "customer_trusted.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (tmp_path / "customer_curated.py").write_text(CURATED_READ.format(reads="customer/trusted", writes="customer"))  # fmt: skip
+    (tmp_path / "step_trainer.py").write_text(CURATED_READ.format(reads="customer/curated", writes="step_trainer/trusted"))  # fmt: skip
+    plan = plan_of(tmp_path)  # no cycle
+    assert [j.name for j in plan.jobs] == ["customer_trusted", "customer_curated", "step_trainer"]
+    assert [x.location for x in plan.landing] == ["s3://b/customer/landing/"]
+
+
+def test_a_reader_of_a_partitioned_folder_runs_after_its_writer(tmp_path):
+    (tmp_path / "a.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (tmp_path / "b.py").write_text(CURATED_READ.format(reads="customer/trusted/year=2024", writes="customer/curated"))  # fmt: skip
+    (tmp_path / "c.py").write_text(CURATED_READ.format(reads="customer", writes="step_trainer/trusted"))  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert plan.job("b").after == ["a"] and plan.job("c").after == ["a", "b"]
+
+
 def test_a_from_catalog_target_without_ddl_sits_where_the_jobs_that_read_it_look(tmp_path):
     (tmp_path / "step.py").write_text(
         CURATED_READ.format(reads="step_trainer/landing", writes="x")
