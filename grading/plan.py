@@ -22,6 +22,7 @@ an unidentified landing location is one PlanError (exit 2) naming the `--order` 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,6 +334,16 @@ def _is_draft(job: JobPlan, project: Path) -> bool:
     return bool(DRAFT_WORDS & set(names.words(_rel(project, job.path))))
 
 
+STUDIO_NODE = re.compile(r"_node(\d{13})\b")  # Glue Studio node ids: epoch ms of creation
+
+
+def _created(job: JobPlan) -> int:
+    """When Glue Studio made the job's first node (its node ids are epoch milliseconds);
+    hand-written scripts, which have none, sort last."""
+    stamps = [int(n) for n in STUDIO_NODE.findall(job.script.text)] if job.script else []
+    return min(stamps, default=1 << 62)
+
+
 def _shared_targets(jobs) -> dict[str, list[JobPlan]]:
     """{target: its writers} for every table or location two or more jobs write."""
     by_target: dict[str, list[JobPlan]] = {}
@@ -363,7 +374,7 @@ def _writers_note(shared, ordered: list[JobPlan], project: Path, order) -> list[
 
 def _order(jobs: list[JobPlan], project: Path) -> list[JobPlan]:
     """Each job after the jobs that write what it reads; of two ready, a draft or old copy
-    first (a learner ran it before the one they kept)."""
+    first, then the one Glue Studio made first (a learner ran it before the one they kept)."""
     for job in jobs:
         reads = job.reads
         job.after = [o.name for o in jobs if o is not job and any(_writes(o, r) for r in reads)]
@@ -377,7 +388,7 @@ def _order(jobs: list[JobPlan], project: Path) -> list[JobPlan]:
                 f"the jobs {listed} read each other's outputs in a cycle; pass --order "
                 "SCRIPT ... to give the order they ran in"
             )
-        first = min(ready, key=lambda j: not _is_draft(j, project))
+        first = min(ready, key=lambda j: (not _is_draft(j, project), _created(j)))
         done.append(first)
         pending.remove(first)
     return done

@@ -300,6 +300,22 @@ def test_two_scripts_writing_one_table_run_draft_first_and_the_plan_says_so():
     assert f"{draft} and {final} all write table customer_trusted" in note and "--order" in note
 
 
+def test_two_writers_run_in_the_order_glue_studio_made_them(tmp_path):
+    later = STUDIO.format(reads="customer_landing", writes="customer/trusted")
+    earlier = later.replace("a = ", "CustomerLanding_node1743335866806 = ").replace(
+        "frame=a", "frame=CustomerLanding_node1743335866806"
+    )
+    (tmp_path / "a_customer_trusted.py").write_text(
+        later.replace("a = ", "CustomerLanding_node1743337441404 = ").replace(
+            "frame=a", "frame=CustomerLanding_node1743337441404"
+        )
+    )
+    (tmp_path / "b_customer_trusted.py").write_text(earlier)
+    plan = plan_of(tmp_path)
+    assert [j.name for j in plan.jobs] == ["b_customer_trusted", "a_customer_trusted"]
+    assert "they ran in the order a learner would have run them" in plan.notes[0]
+
+
 def test_a_script_saved_twice_is_one_glue_job_run_once(tmp_path):
     job = STUDIO.format(reads="customer_landing", writes="customer/trusted")
     for folder in ("landing zone", "trusted zone"):
