@@ -81,6 +81,23 @@ def _header(write) -> bool:
     return str(flag).lower() not in ("false", "0", "no")
 
 
+def written_files(lake: Lake, location: str, plan: Plan) -> list[str]:
+    """The data files at a location, without the folders of other tables inside it (a job
+    writing s3://b/customer/ leaves customer/landing/ and customer/trusted/ theirs)."""
+    known = {x.location for x in plan.landing} | {t.location for t in plan.tables.values()}
+    known |= {w.location for job in plan.jobs for w in job.writes}
+    inside = [
+        Path(lake.local_path(k))
+        for k in known
+        if k and k != location and names.folder(k).startswith(names.folder(location))
+    ]
+    return [
+        str(p)
+        for p in setup.data_files(Path(lake.local_path(location)))
+        if not any(folder in p.parents for folder in inside)
+    ]
+
+
 def identify(plan: Plan, runs: list[JobRun], lake: Lake, laid: dict[str, list[str]]):
     """{rubric table: FoundTable} for every rubric table found."""
     found: dict[str, FoundTable] = {}
@@ -117,7 +134,7 @@ def identify(plan: Plan, runs: list[JobRun], lake: Lake, laid: dict[str, list[st
                     continue
                 if guess in best and best[guess][0] < rank:
                     break
-                files = [str(p) for p in setup.data_files(Path(lake.local_path(location)))]
+                files = written_files(lake, location, plan)
                 best[guess] = (
                     rank,
                     FoundTable(

@@ -380,3 +380,26 @@ def test_a_missing_table_hint_names_database_and_table_and_suggests_crawl_not_in
     )
     assert "trainer_landing in database stedi-db" in hint and "crawl" in hint
     assert "ingest" not in hint
+
+
+def test_an_output_at_a_parent_folder_holds_only_its_own_files_not_other_tables_inside_it(
+    tmp_path,
+):
+    from grading.count import identify
+    from grading.execute import SUCCEEDED, JobRun
+    from localglue.lake import Lake
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "customer_trusted.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (project / "customer_curated.py").write_text(CURATED_READ.format(reads="customer/trusted", writes="customer"))  # fmt: skip
+    plan = plan_of(project)
+    lake = Lake(tmp_path / "lake")
+    for key in ("customer/landing/l.json", "customer/trusted/run-1", "customer/run-2"):
+        path = Path(lake.local_path(f"s3://b/{key}"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"email": "a@x"}\n')
+    runs = [JobRun(j.path.name, j.name, SUCCEEDED) for j in plan.jobs]
+    found = identify(plan, runs, lake, {"s3://b/customer/landing/": []})
+    assert [Path(f).name for f in found["customer_curated"].files] == ["run-2"]
+    assert [Path(f).name for f in found["customer_trusted"].files] == ["run-1"]
