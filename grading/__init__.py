@@ -10,6 +10,7 @@ Modules, in the order a grade uses them:
   setup.py      the learner's AWS account rebuilt: landing files, DDL tables, crawled and
                 pre-created tables
   execute.py    run the jobs in order in one Spark session
+  formats.py    what a Glue S3 target wrote (any format and codec), made readable for DuckDB
   count.py      find the eight rubric tables among the outputs; count them with DuckDB
   privacy.py    consent checks on the learner's own outputs
   graph.py      each job's graph, drawn as Glue Studio draws it

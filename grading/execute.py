@@ -84,7 +84,7 @@ def run_plan(plan: Plan, lake: Lake, spark, display=None) -> list[JobRun]:
             continue
         started = time.perf_counter()
         made = setup.before_job(lake, job, plan)
-        result = run_script(job.path, ["--JOB_NAME", job.name], lake, spark=spark)
+        result = run_script(job.path, ["--JOB_NAME", job.name, *plan.argv], lake, spark=spark)
         if result.ok:
             setup.after_job(lake, job, plan)
         run = JobRun(

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from grading import count, discover, execute, graph, privacy, report, setup
+from grading.formats import Reader
 from grading.plan import make_plan
 from localglue.errors import LakehouseError
 from localglue.helper_process import HelperProcess
@@ -96,6 +97,7 @@ def grade(
     master: str | None = None,
     progress=None,
     keep_lake: bool = False,
+    job_args: dict[str, str] | None = None,
 ) -> dict:
     say = progress or (lambda line: None)
     project = Path(project).resolve()
@@ -103,8 +105,9 @@ def grade(
         raise LakehouseError(f"project {project} is not a folder; pass the folder of your jobs")
     scripts = discover.find_scripts(project)
     ddl, skipped = discover.find_ddl(project)
-    plan = make_plan(project, scripts, ddl, order)  # before any lake or Spark: fails fast
+    plan = make_plan(project, scripts, ddl, order, job_args)  # before any lake or Spark
     lake = fresh_lake(lake_dir)
+    lake.set_stand_ins(plan.stand_ins)
     try:
         return _grade(project, data, lake, report_dir, plan, ddl, skipped, rows, master, say)
     finally:
@@ -148,11 +151,12 @@ def _report(project, data, dataset, lake, plan, runs, laid, catalog, skipped, ro
     for run in runs:
         catalog += [{"table": t, "how": how, "for": run.script} for t, how in run.catalog]
     found = count.identify(plan, runs, lake, laid)
-    counts = count.count_tables(found)
     customer_files = [f for x in plan.landing if x.source == "customer" for f in laid[x.location]]
     if not customer_files:
         customer_files = [str(p) for p in setup.landing_files(data, "customer")]
-    checks = privacy.check(found, customer_files, rows)
+    with Reader() as reader:  # decoded copies of what the jobs wrote, shared by both
+        counts = count.count_tables(found, reader)
+        checks = privacy.check(found, customer_files, rows, reader)
     return report.build(
         project=project,
         data=data,

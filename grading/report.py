@@ -37,19 +37,21 @@ def build(*, project, data, dataset, lake, plan, runs, found, counts, expected, 
           catalog, skipped_ddl, privacy, graphs, shots) -> dict:  # fmt: skip
     tables = {}
     for name in TABLE_NAMES:
-        entry = found.get(name)
-        rows, want, want_strict = counts.get(name), expected.get(name), strict.get(name)
+        entry, counted = found.get(name), counts[name]
+        rows, want, want_strict = counted.rows, expected.get(name), strict.get(name)
         tables[name] = {
             "rows": rows,
             "expected": want,
             "expected_strict": want_strict,
-            "status": table_status(rows, want, want_strict),
+            "status": counted.status or table_status(rows, want, want_strict),
+            "reason": counted.reason,
             "location": entry.location if entry else None,
             "database": entry.database if entry else None,
             "catalog_table": entry.table if entry else None,
             "produced_by": entry.produced_by if entry else None,
             "found_by": entry.how if entry else None,
             "format": entry.format if entry else None,
+            "compression": entry.compression if entry else None,
         }
     profile = matched_profile(tables)
     jobs_ok = all(r.status == "SUCCEEDED" for r in runs)
@@ -69,6 +71,8 @@ def build(*, project, data, dataset, lake, plan, runs, found, counts, expected, 
         "tables": tables,
         "catalog": catalog,
         "ddl_skipped": [{"file": str(s.file), "reason": s.reason} for s in skipped_ddl],
+        "notes": list(plan.notes),
+        "job_args": sorted(plan.job_args),  # names only: values may hold account details
         "privacy": privacy,
         "graphs": [str(g) for g in graphs],
         "screenshots": [str(s) for s in shots],
@@ -159,7 +163,7 @@ def terminal(report: dict) -> str:
         if job["error"]:
             lines.append(f"            {where.strip() + ': ' if where else ''}{job['error']}")
     for script in report["not_run"]:
-        lines.append(f"  {'NOT RUN':<9} {'':>7}  {script} (not in --order)")
+        lines.append(f"  {'NOT RUN':<9} {'':>7}  {script} (see notes)")
     lines += ["", f"  {'table':<26} {'rows':>9} {'rubric':>9} {'strict':>9}  status"]
     for name, t in report["tables"].items():
         reason = f": {t['reason']}" if t.get("reason") else ""
@@ -167,11 +171,14 @@ def terminal(report: dict) -> str:
             f"  {name:<26} {_n(t['rows']):>9} {_n(t['expected']):>9} "
             f"{_n(t['expected_strict']):>9}  {t['status']}{reason}"
         )
+    for name, t in report["tables"].items():
+        if t.get("reason"):
+            lines.append(f"  {name}: {t['reason']}")
     match = report["counts_match"]
     lines.append(f"  counts match: {match or 'neither the rubric nor the strict counts'}")
     p = report["privacy"]
     leaked = [o for o in p["non_consenting_rows"] if o["rows"]]
-    lines += ["", f"privacy: {p['status']}"]
+    lines += ["", f"privacy: {p['status']}" + (f" ({p['reason']})" if p.get("reason") else "")]
     for o in leaked:
         by = _written_by(report, o["table"])
         lines.append(
@@ -187,6 +194,8 @@ def terminal(report: dict) -> str:
             lines.append(f"  table {c['table']}: {c['how']}")
     for s in report["ddl_skipped"]:
         lines.append(f"  DDL skipped: {s['file']}: {s['reason']}")
+    if report.get("notes"):
+        lines += ["", "notes"] + [f"  {note}" for note in report["notes"]]
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ bookmarks all map paths through Lake.local_path."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -169,3 +170,25 @@ def test_a_job_purging_outside_the_lake_fails_and_deletes_nothing(spark, tmp_pat
     assert "outside" in result.error or "'..'" in result.error or "bucket" in result.error
     assert outside.read_text() == '{"a": 1}\n'
     assert inside.is_file()  # the job failed before its commit: its staged purge never ran
+
+
+def test_a_placeholder_bucket_maps_to_its_stand_in_in_every_lake_of_the_root(tmp_path):
+    lake = Lake(tmp_path / "lake")
+    placeholder = "${{ secrets.BUCKET }}"
+    with pytest.raises(OutsideLakeError, match="not a valid bucket name"):
+        lake.local_path(f"s3://{placeholder}/customer/landing/")
+    lake.set_stand_ins({placeholder: "stand-in-bucket"})
+    want = str(lake.root / "stand-in-bucket" / "customer" / "landing")
+    assert lake.local_path(f"s3://{placeholder}/customer/landing/") == want
+    assert Lake(tmp_path / "lake").local_path(f"s3://{placeholder}/customer/landing/") == want
+
+
+@pytest.mark.parametrize("stand_in", ["_catalog", "..", "a/b", ""])
+def test_a_stand_in_that_is_not_a_bucket_name_is_refused(tmp_path, stand_in):
+    lake = Lake(tmp_path / "lake")
+    with pytest.raises(LakehouseError, match="not a valid bucket name"):
+        lake.set_stand_ins({"<your-bucket>": stand_in})
+    lake.root.mkdir(parents=True)
+    (lake.root / "_buckets.json").write_text(json.dumps({"<your-bucket>": stand_in}))
+    with pytest.raises(LakehouseError, match="not a valid bucket name"):
+        Lake(tmp_path / "lake")

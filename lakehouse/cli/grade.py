@@ -1,6 +1,6 @@
 """`python -m lakehouse grade PROJECT_DIR [--data DIR] [--lake DIR] [--keep-lake]
-[--report-dir DIR] [--order SCRIPT ...] [--rows] [--json]`: run a learner's own Glue scripts
-and grade them."""
+[--report-dir DIR] [--order SCRIPT ...] [--job-arg KEY=VALUE ...] [--rows] [--json]`: run a
+learner's own Glue scripts and grade them."""
 
 from __future__ import annotations
 
@@ -43,11 +43,34 @@ def register(sub) -> None:
         "--order", nargs="+", metavar="SCRIPT", help="run only these scripts, in this order"
     )
     parser.add_argument(
+        "--job-arg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a job parameter the Glue console passed (--KEY VALUE to every job), for scripts "
+        "that ask getResolvedOptions for it; repeatable",
+    )
+    parser.add_argument(
         "--rows", action="store_true", help="show example rows of privacy violations"
     )
     parser.add_argument("--json", action="store_true", help="print report.json to stdout")
     parser.add_argument("--master", help="Spark master URL (default: local[2])")
     parser.set_defaults(func=run)
+
+
+def job_args(pairs: list[str]) -> dict[str, str]:
+    from localglue.errors import LakehouseError
+
+    parsed = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().removeprefix("--")
+        if not sep or not key:
+            raise LakehouseError(
+                f"--job-arg {pair!r}: write KEY=VALUE, e.g. --job-arg S3_SOURCE=s3://bucket/"
+            )
+        parsed[key] = value
+    return parsed
 
 
 def run(args) -> int:
@@ -67,6 +90,7 @@ def run(args) -> int:
         master=args.master,
         progress=progress,
         keep_lake=args.keep_lake,
+        job_args=job_args(args.job_arg),
     )
     if args.json:
         print(json.dumps(doc, indent=2))
