@@ -21,7 +21,8 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, REPO, TABLES
+from stedi.resources import project_root
+from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, TABLES
 
 LAKE_ENV = {"rubric": "STEDI_LAKE", "strict": "STEDI_LAKE_STRICT"}
 
@@ -63,7 +64,8 @@ def lake_from_env(profile: str) -> Lake:
     if repo_lake is not None:
         return repo_lake
     base = Path(os.environ.get("STEDI_NOTEBOOK_TMP") or tempfile.mkdtemp(prefix="stedi-nb-"))
-    sample = REPO / "sample" if (REPO / "sample" / "manifest.json").is_file() else None
+    repo = project_root()
+    sample = repo / "sample" if (repo / "sample" / "manifest.json").is_file() else None
     return build_sample_lake(base / f"lake-{profile}", profile, sample or base / "sample")
 
 
@@ -71,8 +73,8 @@ def _validated_repo_lake(profile: str) -> Lake | None:
     """REPO/lake if `python -m validation.run` last validated it under this profile."""
     import json
 
-    report = REPO / "reports" / profile / "report.json"
-    lake = Lake(REPO / "lake")
+    report = project_root() / "reports" / profile / "report.json"
+    lake = Lake(project_root() / "lake")
     if not (report.is_file() and lake.exists()):
         return None
     recorded = json.loads(report.read_text())

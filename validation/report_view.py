@@ -14,7 +14,7 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import REPO
+from stedi.resources import project_root
 
 
 def find_report(value: str | os.PathLike | None = None) -> Path:
@@ -24,7 +24,7 @@ def find_report(value: str | os.PathLike | None = None) -> Path:
     else:
         from validation.run import default_report_dir
 
-        place = default_report_dir(Lake(os.environ.get("STEDI_LAKE") or REPO / "lake"))
+        place = default_report_dir(Lake(os.environ.get("STEDI_LAKE") or project_root() / "lake"))
     if place.is_file():
         return place
     found = (
