@@ -527,12 +527,16 @@ def test_teardown_refuses_without_a_terminal_or_yes(endpoint, monkeypatch, capsy
     assert [b["Name"] for b in client("s3", endpoint).list_buckets()["Buckets"]] == [BUCKET]
 
 
-def test_teardown_deletes_what_setup_and_deploy_created(endpoint, capsys):
+def setup_with_role_and_deploy(endpoint: str) -> None:
     setup = ("setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role")
     assert cli(endpoint, *setup) == 0
     assert (
         cli(endpoint, "deploy", "--jobs", str(SAMPLE_JOBS), "--bucket", BUCKET, "--role", ROLE) == 0
     )
+
+
+def test_teardown_deletes_what_setup_and_deploy_created(endpoint, capsys):
+    setup_with_role_and_deploy(endpoint)
     glue, iam = client("glue", endpoint), client("iam", endpoint)
     glue.create_job(  # same name as ours, but someone else's: left alone
         Name="machine_learning_curated",
@@ -549,11 +553,7 @@ def test_teardown_deletes_what_setup_and_deploy_created(endpoint, capsys):
 
 
 def test_teardown_leaves_an_object_and_a_table_setup_did_not_create(endpoint, capsys):
-    setup = ("setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role")
-    assert cli(endpoint, *setup) == 0
-    assert (
-        cli(endpoint, "deploy", "--jobs", str(SAMPLE_JOBS), "--bucket", BUCKET, "--role", ROLE) == 0
-    )
+    setup_with_role_and_deploy(endpoint)
     s3, glue = client("s3", endpoint), client("glue", endpoint)
     s3.put_object(Bucket=BUCKET, Key="customer/trusted/run-1-part-0.parquet", Body=b"job output")
     s3.put_object(Bucket=BUCKET, Key="notes/mine.txt", Body=b"not the lakehouse's")

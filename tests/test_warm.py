@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from checkout import copy_checkout
 
 # One worker runs the module in file order: its tests share one server, the last one ends it.
 pytestmark = pytest.mark.xdist_group("warm")
@@ -42,21 +43,6 @@ job.init(args['JOB_NAME'], args)
 """
 
 
-def _copy_checkout(to: Path) -> Path:
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    for name in listed:
-        if (REPO / name).is_file():
-            (to / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, to / name)
-    return to
-
-
 def servers(socket_path: Path) -> list[psutil.Process]:
     """The warm servers serving `socket_path` (this module's), by their command line."""
     found = []
@@ -73,7 +59,7 @@ def warm(tmp_path_factory):
 
     The server is started by two `lakehouse warm` commands at once: one server must result."""
     root = tmp_path_factory.mktemp("warm")
-    checkout = _copy_checkout(root / "checkout")
+    checkout = copy_checkout(root / "checkout")
     env = dict(
         os.environ,
         PYTHONPATH=str(checkout),  # the copy's packages, not this worktree's

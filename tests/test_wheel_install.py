@@ -16,32 +16,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from checkout import copy_checkout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _copy_checkout(to: Path) -> Path:
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    for name in listed:
-        if (REPO / name).is_file():
-            (to / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, to / name)
-    return to
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """run(*argv, cwd=...) -> CompletedProcess in the fresh venv; .pip(*args) installs."""
     root = tmp_path_factory.mktemp("wheel")
-    source = _copy_checkout(root / "checkout")
+    source = copy_checkout(root / "checkout")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(root / "dist")]
         + [str(source)],
