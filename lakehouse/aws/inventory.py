@@ -71,7 +71,8 @@ def record(aws: Aws, bucket: str, **added) -> Inventory:
     """Add to the bucket's record: bucket_created=True, databases/objects/prefixes/jobs=[...],
     tables={database: [...]}."""
     inventory = load(aws, bucket)
-    inventory.bucket = inventory.bucket or bool(added.pop("bucket_created", False))
+    created = bool(added.pop("bucket_created", False))
+    inventory.bucket = inventory.bucket or created
     for database, names in added.pop("tables", {}).items():
         for name in names:
             inventory.add_table(database, name)
