@@ -8,11 +8,11 @@ PY := $(VENV)/bin/python
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py constraints.txt
 	@$(PYTHON) -m localglue.prereqs
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	@touch $@
 
 venv: $(VENV)/.installed ## create .venv and install the project with its test tools
@@ -38,7 +38,13 @@ lint: venv ## ruff lint and format check, and the import-layer contracts
 bench: venv ## run the benchmarks and rewrite docs/benchmarks.md
 	$(PY) -m bench
 
+lock: venv ## pin constraints.txt to the versions installed in .venv (after a dependency change)
+	@{ echo '# The versions CI tests: `make venv` installs with `pip install -c constraints.txt`.'; \
+	  echo '# Regenerate from a working venv after changing pyproject.toml'"'"'s dependencies: make lock'; \
+	  $(PY) -m pip freeze --exclude-editable | grep -v '^stedi-lakehouse'; } > constraints.txt
+	@touch $(VENV)/.installed
+
 clean: ## remove the local lake, sample, reports and caches
 	rm -rf lake sample reports .pytest_cache .ruff_cache spark-warehouse metastore_db derby.log
 
-.PHONY: help venv run test test-fast notebooks lint bench clean
+.PHONY: help venv run test test-fast notebooks lint bench lock clean

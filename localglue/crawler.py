@@ -113,10 +113,18 @@ def _records(path: Path):
 
 
 def _data_files(folder: Path) -> list[Path]:
+    """The folder's data files; one that is a symbolic link out of the folder is refused."""
     files = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         files += [Path(root) / n for n in sorted(names) if not n.startswith((".", "_"))]
+    real_folder = folder.resolve()
+    for file in files:
+        if not file.resolve().is_relative_to(real_folder):
+            raise LakehouseError(
+                f"cannot crawl {file}: it is a symbolic link to {file.resolve()}, outside "
+                f"{folder}; remove it"
+            )
     return files
 
 

@@ -318,8 +318,13 @@ def clear_cache() -> None:
 _HIDDEN_RE = re.compile(r"(^|/)[._][^/]*$")
 
 
-def list_files(paths: list[str], recurse: bool, exclusions: list[str] | None = None) -> list[str]:
-    """Files under local paths in a stable order; hidden/_metadata files skipped like Hadoop."""
+def list_files(
+    paths: list[str], recurse: bool, exclusions: list[str] | None = None, lake=None
+) -> list[str]:
+    """Files under local paths in a stable order; hidden/_metadata files skipped like Hadoop.
+
+    With `lake`, each file is checked again where it points (Lake.check_file): a symbolic link
+    in a bucket to a file outside it is refused, not read."""
     import fnmatch
 
     out: list[str] = []
@@ -345,4 +350,7 @@ def list_files(paths: list[str], recurse: bool, exclusions: list[str] | None = N
                 for pat in exclusions
             )
         ]
+    if lake is not None:
+        for f in files:
+            lake.check_file(f)
     return list(dict.fromkeys(files))

@@ -144,7 +144,6 @@ def write_df(
         writer.format(spark_format).save(staging)
         moves = _publish(staging, local_dir, fmt, codec, txn)
         rows = sum(_count_rows(src, kind, header) for src, _ in moves)
-        txn.pause_point("staged")
         return WriteResult(local_dir, [dest for _, dest in moves], rows, fmt)
     try:
         writer.format(spark_format).save(staging)

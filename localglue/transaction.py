@@ -28,7 +28,6 @@ import json
 import logging
 import os
 import shutil
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +35,6 @@ from pathlib import Path
 log = logging.getLogger("localglue.transaction")
 
 JOURNAL = "journal.json"
-# Fault injection for the crash tests: the named step touches <staging>/<step>.reached and
-# sleeps, so a test can SIGKILL the process at exactly that point.
-PAUSE_ENV = "STEDI_PAUSE_AT"
-PAUSE_STEPS = ("staged", "applying")
 
 
 def new_run_id() -> str:
@@ -155,14 +150,6 @@ class Transaction:
         self.prune.add(root)
         return chosen
 
-    def pause_point(self, step: str) -> None:
-        """Crash tests only: stop here (see PAUSE_ENV) so the test can kill the process."""
-        if os.environ.get(PAUSE_ENV) != step:
-            return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        (self.dir / f"{step}.reached").write_text(str(os.getpid()))
-        time.sleep(600)
-
     # -- commit / discard ----------------------------------------------------------------
     def journal(self) -> dict:
         root = Path(self.lake.root)
@@ -187,7 +174,7 @@ class Transaction:
         self.dir.mkdir(parents=True, exist_ok=True)
         write_text_atomic(self.dir / JOURNAL, json.dumps(journal, indent=1) + "\n")
         _fsync_dir(self.dir)
-        roll_forward(self.lake, journal, pause=self.pause_point)
+        roll_forward(self.lake, journal)
         self.discard()
 
     def discard(self) -> None:
@@ -199,16 +186,14 @@ class Transaction:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def roll_forward(lake, journal: dict, pause=None) -> None:
+def roll_forward(lake, journal: dict) -> None:
     """Apply a journal; safe to repeat after a crash at any step (every step is idempotent)."""
     root = Path(lake.root)
-    for i, (staged, final) in enumerate(journal.get("moves", [])):
+    for staged, final in journal.get("moves", []):
         src, dst = root / staged, root / final
         if src.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
-        if i == 0 and pause is not None:
-            pause("applying")
     for path in journal.get("deletes", []):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             (root / path).unlink()

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, REPO, TABLES
+from stedi.resources import project_root
+from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, TABLES
 
 LAKE_ENV = {"rubric": "STEDI_LAKE", "strict": "STEDI_LAKE_STRICT"}
 
@@ -64,12 +65,13 @@ def lake_from_env(profile: str) -> Lake:
     if repo_lake is not None:
         return repo_lake
     base = Path(os.environ.get("STEDI_NOTEBOOK_TMP") or tempfile.mkdtemp(prefix="stedi-nb-"))
-    sample = REPO / "sample" if (REPO / "sample" / "manifest.json").is_file() else None
+    repo = project_root()
+    sample = repo / "sample" if (repo / "sample" / "manifest.json").is_file() else None
     return build_sample_lake(base / f"lake-{profile}", profile, sample or base / "sample")
 
 
 def _validated_repo_lake(profile: str) -> Lake | None:
-    """REPO/lake-<profile>, else REPO/lake, if `python -m validation.run` last validated it
+    """<project>/lake-<profile>, else <project>/lake, if `python -m validation.run` last validated it
     under this profile and it PASSED. A lake whose validation of this profile failed is
     refused: the rubric lake validated as strict is not a strict lake (the notebook would
     label rubric numbers "strict")."""
@@ -77,7 +79,7 @@ def _validated_repo_lake(profile: str) -> Lake | None:
 
     from validation.run import default_report_dir
 
-    for lake in (Lake(REPO / f"lake-{profile}"), Lake(REPO / "lake")):
+    for lake in (Lake(project_root() / f"lake-{profile}"), Lake(project_root() / "lake")):
         report = default_report_dir(lake, profile) / "report.json"
         if not (report.is_file() and lake.exists()):
             continue

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import REPO
+from stedi.resources import project_root
 
 
 def find_report(value: str | os.PathLike | None = None) -> Path:
@@ -25,7 +25,7 @@ def find_report(value: str | os.PathLike | None = None) -> Path:
     else:
         from validation.run import default_report_dir
 
-        place = default_report_dir(Lake(os.environ.get("STEDI_LAKE") or REPO / "lake"))
+        place = default_report_dir(Lake(os.environ.get("STEDI_LAKE") or project_root() / "lake"))
         pattern = "*/report.json"  # <profile>/report.json
     if place.is_file():
         return place

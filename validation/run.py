@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from localglue.errors import LakehouseError
+from localglue.extras import missing_extra
 from localglue.lake import Lake
 from stedi.tables import PROFILES, TABLE_NAMES, ZONE
 
@@ -255,7 +256,7 @@ class Validation:
     def _check(self, engine, tables: list[str]) -> None:
         from validation import report as rep
         from validation.checks import count_check
-        from validation.suites import REPO, load_suite
+        from validation.suites import load_suite
 
         if not tables:
             return
@@ -273,7 +274,11 @@ class Validation:
         results = session.check(engine, suites)
         for loaded in suites:
             entry = rep.table_entry(
-                ZONE[loaded.table], loaded, count_results[loaded.table], results[loaded.table], REPO
+                ZONE[loaded.table],
+                loaded,
+                count_results[loaded.table],
+                results[loaded.table],
+                self.root.parent,
             )
             for failure in entry["failures"]:
                 _sample_unexpected_rows(engine, loaded.table, failure)
@@ -380,7 +385,14 @@ def main(argv: list[str] | None = None, prepared: Validation | None = None) -> i
     lake = Lake(args.lake)
     report_dir = _report_dir(args, lake)
     try:
-        report = (prepared or prepare(args)).finish()
+        try:
+            report = (prepared or prepare(args)).finish()
+        except ModuleNotFoundError as exc:  # a runtime-only install: name the extra
+            extra = "aws" if args.engine == "athena" else "validation"
+            error = missing_extra(exc, "python -m validation.run", extra)
+            if error is None:
+                raise
+            raise error from exc
     except LakehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -275,11 +275,10 @@ def validate_on_athena(args, aws) -> int:
 def run_export(args) -> int:
     from lakehouse.aws.clients import aws_errors
     from lakehouse.aws.export import export
-    from lakehouse.aws.jobfile import profile_dir
 
     aws = _aws(args)
     aws.bucket = args.bucket
-    to_dir = args.to or profile_dir(args.profile)
+    to_dir = args.to or export_dir(args.profile)
     with aws_errors(aws):
         changes = export(aws, args.jobs_to_export, to_dir, args.bucket)
     if args.dry_run:
@@ -287,6 +286,15 @@ def run_export(args) -> int:
     for change in changes:
         print(change.line())
     return 0
+
+
+def export_dir(profile: str) -> Path:
+    """studio_jobs/PROFILE of the checkout; an installed copy exports into the working
+    directory's studio_jobs/, never into its own package data."""
+    from lakehouse.aws.jobfile import profile_dir
+    from stedi.resources import checkout
+
+    return profile_dir(profile) if checkout() else Path("studio_jobs") / profile
 
 
 def confirm(prompt: str, yes: bool, what: str) -> None:
@@ -307,8 +315,9 @@ def run_teardown(args) -> int:
 
     bucket = _bucket(args.bucket)
     what = (
-        f"bucket s3://{bucket} and every object in it, Glue database {args.database} "
-        "with its tables, the jobs deployed from it, and the role setup created"
+        f"what setup and deploy created in s3://{bucket} (recorded there), the tables and "
+        f"database of {args.database} they created, the jobs deployed from it, and the role "
+        "setup created"
     )
     if not args.dry_run:
         confirm(f"Delete {what}? [y/N] ", args.yes, f"s3://{bucket}")
@@ -318,14 +327,23 @@ def run_teardown(args) -> int:
     aws = _aws(args)
     aws.bucket = bucket
     with aws_errors(aws):
-        report = teardown(aws, bucket, names, args.database)
+        report = teardown(aws, bucket, names, args.database, dry_run_tables=_our_tables())
     if args.dry_run:
         return _dry_run_done(aws)
     print(f"jobs deleted: {', '.join(report.jobs) or 'none'}")
     print(f"tables deleted: {', '.join(report.tables) or 'none'}; database: {report.database}")
     print(f"objects deleted: {report.objects}; bucket deleted: {report.bucket}")
     print(f"role deleted: {report.role}")
+    for line in report.left:
+        print(f"left: {line}")
     return 0
+
+
+def _our_tables() -> list[str]:
+    """The tables a full setup and deploy create (what a dry run of teardown shows)."""
+    from stedi.tables import TABLE_NAMES
+
+    return list(TABLE_NAMES)
 
 
 def run_policy(args) -> int:

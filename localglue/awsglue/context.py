@@ -154,6 +154,7 @@ class GlueContext:
             local,
             _truthy(connection_options.get("recurse", False)),
             _as_list(connection_options.get("exclusions")),
+            lake=self.lake,
         )
         files = transaction.visible(files)  # files this job purged are gone
         base = local[0] if len(local) == 1 and os.path.isdir(local[0]) else None
@@ -178,7 +179,8 @@ class GlueContext:
         fmt = table_format(table)
         location = table_location(table)
         local = self._local(location)
-        files = list_files([local], True, _as_list((additional_options or {}).get("exclusions")))
+        exclusions = _as_list((additional_options or {}).get("exclusions"))
+        files = list_files([local], True, exclusions, lake=self.lake)
         files = transaction.visible(files)  # files this job purged are gone
         options = dict(additional_options or {})
         serde = table.get("StorageDescriptor", {}).get("SerdeInfo", {}).get("Parameters", {}) or {}
