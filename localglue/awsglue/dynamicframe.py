@@ -634,9 +634,10 @@ def _join_key(frame: DynamicFrame, path: str, option: str) -> str:
     """A join key names a field exactly, as a DynamicRecord does: `serialnumber` is not
     `serialNumber`. (What Glue does with a key its frame lacks is undocumented: here the job
     stops and says which names the frame has.)"""
-    top = frame._resolve(split_path(path)[0], case_sensitive=True)
+    name = split_path(path)[0]
+    top = frame._resolve(name, case_sensitive=True)
     if top is None:
-        near = [n for n in frame._data_names if n.lower() == split_path(path)[0].lower()]
+        near = [n for n in frame._data_names if n.lower() == name.lower()]
         hint = f"; did you mean {near[0]!r}? Field names are case-sensitive" if near else ""
         raise LakehouseError(
             f"Join: {option} {path!r} is not a field of the frame ({', '.join(frame._data_names)})"
