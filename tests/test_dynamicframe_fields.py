@@ -8,7 +8,8 @@ Pinned Glue behaviour (AWS Glue developer guide, "Join class", "DropFields class
 - names holding dots are back-ticked in paths;
 - ApplyMapping returns ONLY the mapped fields, cast to the target types;
 - DropFields, SelectFields and RenameField match names case-sensitively; ApplyMapping
-  does not (tests/test_glue_fidelity.py pins the catalog-frame case);
+  does not (tests/test_glue_fidelity.py pins the catalog-frame case); Join keys name fields
+  exactly too (a DynamicRecord is case-sensitive);
 - Union matches fields by name; a field one side lacks is absent in its records.
 """
 
@@ -66,6 +67,18 @@ def test_generated_dropfields_removes_the_dotted_join_duplicate(step_and_custome
         frame=joined, paths=["`.serialNumber`", "email", "shareWithResearchAsOfDate"]
     )
     assert dropped.toDF().columns == ["sensorReadingTime", "serialNumber", "distanceFromObject"]
+
+
+@pytest.mark.parametrize(
+    ("keys1", "keys2", "wrong"),
+    [(["serialnumber"], ["serialNumber"], "keys1"), (["serialNumber"], ["SERIALNUMBER"], "keys2")],
+)
+def test_join_keys_name_fields_exactly(step_and_customers, keys1, keys2, wrong):
+    from localglue.errors import LakehouseError
+
+    steps, customers = step_and_customers
+    with pytest.raises(LakehouseError, match=f"{wrong} .*did you mean 'serialNumber'"):
+        steps.join(keys1, keys2, customers)
 
 
 def test_join_keeps_key_presence_from_both_sides(step_and_customers):

@@ -9,7 +9,8 @@ API (what Glue Studio scripts call; names and keywords as in AWS Glue):
       transformation_ctx="X")                   -> DynamicFrame (bookmarks filter the files)
   glueContext.create_dynamic_frame.from_catalog(database=, table_name=, transformation_ctx=,
       push_down_predicate=, additional_options=) -> reads the table's Location in its format;
-      column names lower-case, as Glue catalog reads give
+      field names as the files hold them (the catalog's lower-case columns only for an empty
+      Location), as Glue computes a DynamicFrame's schema from the data
   glueContext.create_data_frame.from_catalog / from_options -> the same, as a DataFrame
   glueContext.write_dynamic_frame.from_options(frame=, connection_type="s3",
       format="glueparquet"|"parquet"|"json"|"csv", connection_options={"path": ..., "partitionKeys": [...]},
@@ -47,7 +48,8 @@ from localglue import lake as lake_mod
 from localglue.awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, quote
 from localglue.catalog import Catalog, table_format, table_location
 from localglue.errors import LakehouseError
-from localglue.json_source import ABSENT, kind_column, list_files, read_json
+from localglue.exact_names import with_exact_names
+from localglue.json_source import list_files, read_json
 from localglue.parquet_schema import footer_schema
 
 DEFAULT_RETENTION_HOURS = 168
@@ -192,7 +194,6 @@ class GlueContext:
         frame = self._read(files, fmt, options, transformation_ctx, base, name=table_name)
         if not frame._data_names:
             frame = self._empty(table_name, _catalog_schema(table))
-        frame = _lower_case(frame)
         return _push_down(frame, push_down_predicate)
 
     def create_data_frame_from_catalog(
@@ -231,6 +232,7 @@ class GlueContext:
             **kwargs,
         ).toDF()
 
+    @with_exact_names
     def _read(self, files, fmt, options, transformation_ctx, base, name="") -> DynamicFrame:
         from localglue import bookmarks
 
@@ -673,6 +675,7 @@ def _with_compression(connection_options: dict, format_options) -> dict:
     return options
 
 
+@with_exact_names
 def _json_lines(frame: DynamicFrame, keys: list[str]) -> DataFrame:
     """The frame as Glue's JSON sink writes it: one record per line, nulls kept, absent keys
     left out (json_records.py); partition keys stay columns for partitionBy."""
@@ -717,27 +720,6 @@ def _catalog_schema(table: dict) -> T.StructType:
             dt = T.StringType()
         fields.append(T.StructField(name, dt))
     return T.StructType(fields)
-
-
-def _lower_case(frame: DynamicFrame) -> DynamicFrame:
-    """Catalog reads give lower-case column names (the Glue Data Catalog is lower-case)."""
-    df = frame._df
-    seen: set[str] = set()
-    cols = []
-    for n in frame._data_names:
-        low = n.lower()
-        if low in seen:
-            continue
-        seen.add(low)
-        cols.append(F.col(quote(n)).alias(low))
-    choices = {}
-    for n, kinds in frame._choices.items():
-        if n.lower() in seen:
-            choices[n.lower()] = kinds
-            cols.append(F.col(quote(kind_column(n))).alias(kind_column(n.lower())))
-    if ABSENT in df.columns:
-        cols.append(F.transform(ABSENT, F.lower).alias(ABSENT))
-    return DynamicFrame(df.select(*cols), frame.glue_ctx, frame.name, choices)
 
 
 def _push_down(frame: DynamicFrame, predicate: str) -> DynamicFrame:

@@ -23,6 +23,7 @@ from pyspark.sql import types as T
 
 from localglue import gluetypes, records
 from localglue.errors import ErrorThresholdExceeded, LakehouseError
+from localglue.exact_names import with_exact_names
 from localglue.fieldpaths import _col, quote, split_path  # noqa: F401 (re-exported)
 from localglue.records import (
     ABSENT,
@@ -121,6 +122,7 @@ class DynamicFrame:
         ]
         return F.struct(*members).alias(name)
 
+    @with_exact_names
     def toDF(self, options=None) -> DataFrame:  # noqa: N802
         cols = []
         for n in self._data_names:
@@ -219,6 +221,7 @@ class DynamicFrame:
         return self
 
     # -- field transforms --------------------------------------------------------------
+    @with_exact_names
     def drop_fields(
         self,
         paths,
@@ -246,6 +249,7 @@ class DynamicFrame:
                 )
         return self._derive(df, choices)
 
+    @with_exact_names
     def select_fields(
         self,
         paths,
@@ -281,6 +285,7 @@ class DynamicFrame:
         choices = {k: v for k, v in self._choices.items() if k in wanted and wanted[k] is None}
         return self._derive(self._df.select(*cols, *hidden), choices)
 
+    @with_exact_names
     def rename_field(
         self,
         oldName,
@@ -317,6 +322,7 @@ class DynamicFrame:
         df = _set_path(df, new, value)
         return self._derive(df, choices)
 
+    @with_exact_names
     def apply_mapping(
         self,
         mappings,
@@ -372,6 +378,7 @@ class DynamicFrame:
             args = args[1:]
         return self.apply_mapping(*args, **kwargs)
 
+    @with_exact_names
     def unnest(
         self, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0
     ):  # noqa: N803
@@ -396,6 +403,7 @@ class DynamicFrame:
         return self._derive(self._df.select(*cols))
 
     # -- record transforms (Python, as on Glue) ----------------------------------------
+    @with_exact_names
     def filter(
         self,
         f: Callable,
@@ -425,6 +433,7 @@ class DynamicFrame:
             stageThreshold, totalThreshold
         )
 
+    @with_exact_names
     def map(
         self,
         f: Callable,
@@ -483,6 +492,7 @@ class DynamicFrame:
         )
 
     # -- combining ---------------------------------------------------------------------
+    @with_exact_names
     def join(
         self,
         paths1,
@@ -524,8 +534,8 @@ class DynamicFrame:
             )
             r_cols.append(r_absent)
         right = right.select(*r_cols)
-        l_keys = [self._resolve(split_path(k)[0]) or k for k in paths1]
-        r_keys = [renames.get(frame2._resolve(split_path(k)[0]) or k, k) for k in paths2]
+        l_keys = [_join_key(self, k, "keys1") for k in paths1]
+        r_keys = [renames[_join_key(frame2, k, "keys2")] for k in paths2]
         # Aliases keep the condition unambiguous when both sides share lineage (self-joins).
         cond = [
             F.col("__glue_l." + quote(a)) == F.col("__glue_r." + quote(b))
@@ -558,6 +568,7 @@ class DynamicFrame:
         )
         return out
 
+    @with_exact_names
     def union(
         self,
         other_frame: DynamicFrame,
@@ -570,6 +581,7 @@ class DynamicFrame:
         return union_frames([self, other_frame], self.glue_ctx, self.name)
 
     # -- choices -----------------------------------------------------------------------
+    @with_exact_names
     def resolveChoice(
         self,
         specs=None,
@@ -621,6 +633,22 @@ class DynamicFrame:
         return f"DynamicFrame(name={self.name!r}, fields={self._data_names})"
 
 
+def _join_key(frame: DynamicFrame, path: str, option: str) -> str:
+    """A join key names a field exactly, as a DynamicRecord does: `serialnumber` is not
+    `serialNumber`. (What Glue does with a key its frame lacks is undocumented: here the job
+    stops and says which names the frame has.)"""
+    name = split_path(path)[0]
+    top = frame._resolve(name, case_sensitive=True)
+    if top is None:
+        near = [n for n in frame._data_names if n.lower() == name.lower()]
+        hint = f"; did you mean {near[0]!r}? Field names are case-sensitive" if near else ""
+        raise LakehouseError(
+            f"Join: {option} {path!r} is not a field of the frame ({', '.join(frame._data_names)})"
+            f"{hint}"
+        )
+    return top
+
+
 def _raise_over(errors: int, threshold: int, option: str) -> None:
     if errors > threshold:
         raise ErrorThresholdExceeded(
@@ -641,6 +669,7 @@ def one_column_per_name(df: DataFrame) -> DataFrame:
     return df.toDF(*slots).select(*[F.col(slots[last[n]]).alias(n) for n in order])
 
 
+@with_exact_names
 def union_frames(frames: list[DynamicFrame], glue_ctx, name: str = "") -> DynamicFrame:
     all_names: list[str] = []
     for fr in frames:
