@@ -80,7 +80,10 @@ def _n(value) -> str:
 
 
 def terminal(report: dict) -> str:
-    lines = [f"grade: {report['status'].upper()}  ({report['project']})", "", "jobs"]
+    lines = [f"grade: {report['status'].upper()}  ({report['project']})"]
+    if report.get("isolation"):
+        lines.append(report["isolation"]["summary"])
+    lines += ["", "jobs"]
     for job in report["jobs"]:
         where = f" line {job['line']}" if job.get("line") else ""
         lines.append(f"  {job['status']:<9} {job['seconds']:>6.1f}s  {job['script']}")
@@ -115,7 +118,8 @@ def terminal(report: dict) -> str:
 
 def markdown(report: dict) -> str:
     out = [f"# Grade: {report['status']}", "", f"Project: `{report['project']}`  ",
-           f"Data: `{report['data']['path']}` ({report['data']['dataset']})", "",
+           f"Data: `{report['data']['path']}` ({report['data']['dataset']})  ",
+           f"{report['isolation']['summary'] if report.get('isolation') else ''}", "",
            "## Jobs", "", "| script | status | seconds | error |", "|---|---|---|---|"]  # fmt: skip
     for j in report["jobs"]:
         err = (f"line {j['line']}: " if j.get("line") else "") + (j["error"] or "")

@@ -86,7 +86,7 @@ def grade_cli(project: Path, sample: Path, tmp_path: Path, *extra: str, capsys=N
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_learner_project_grades_as_expected(name, sample, tmp_path, spark, capsys):
+def test_learner_project_grades_as_expected(name, sample, tmp_path, capsys):
     want = EXPECTED[name]
     code, report = grade_cli(PROJECTS / name, sample, tmp_path)
     assert json.loads(capsys.readouterr().out) == report, "--json prints report.json"
@@ -126,9 +126,7 @@ def assert_no_data_rows(report_dir: Path, terminal_text: str) -> None:
 
 
 @pytest.mark.e2e
-def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(
-    sample, tmp_path, spark, capsys
-):
+def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(sample, tmp_path, capsys):
     code, report = grade_cli(PROJECTS / "failing_job", sample, tmp_path, "--rows")
     leaked = [o for o in report["privacy"]["non_consenting_rows"] if o["rows"]]
     assert code == 1 and leaked
@@ -142,7 +140,7 @@ def test_two_scripts_writing_one_table_stop_the_grade_naming_both_and_the_order_
     sample, tmp_path, capsys
 ):
     code = cli_main(["grade", str(PROJECTS / "two_writers"), "--data", str(sample),
-                     "--lake", str(tmp_path / "lake")])  # fmt: skip
+                     "--lake", str(tmp_path / "lake"), "--report-dir", str(tmp_path / "r")])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2
     assert "customer_landing_to_trusted (draft).py" in err and "--order" in err
@@ -150,7 +148,7 @@ def test_two_scripts_writing_one_table_stop_the_grade_naming_both_and_the_order_
 
 
 @pytest.mark.e2e
-def test_order_picks_the_submitted_script_of_two_writers(sample, tmp_path, spark, capsys):
+def test_order_picks_the_submitted_script_of_two_writers(sample, tmp_path, capsys):
     order = ["jobs/customer_landing_to_trusted.py", "accelerometer_landing_to_trusted.py"]
     code, report = grade_cli(PROJECTS / "two_writers", sample, tmp_path, "--order", *order)
     assert [j["script"] for j in report["jobs"]] == ["jobs/" + Path(o).name for o in order]
@@ -164,7 +162,7 @@ def test_a_grade_refuses_a_lake_it_did_not_make(sample, tmp_path, capsys):
     (tmp_path / "lake").mkdir()
     (tmp_path / "lake" / "mine.txt").write_text("keep me")
     code = cli_main(["grade", str(PROJECTS / "failing_job"), "--data", str(sample),
-                     "--lake", str(tmp_path / "lake")])  # fmt: skip
+                     "--lake", str(tmp_path / "lake"), "--report-dir", str(tmp_path / "r")])  # fmt: skip
     assert code == 2 and "not empty" in capsys.readouterr().err
     assert (tmp_path / "lake" / "mine.txt").is_file()
 
@@ -172,7 +170,7 @@ def test_a_grade_refuses_a_lake_it_did_not_make(sample, tmp_path, capsys):
 @pytest.mark.e2e
 @pytest.mark.parametrize("profile", ["rubric", "strict"])
 def test_grading_the_projects_own_jobs_on_the_shared_data_gives_the_readme_counts(
-    profile, shared_data, tmp_path, spark, capsys
+    profile, shared_data, tmp_path, capsys
 ):
     import shutil
 
