@@ -21,6 +21,7 @@ import contextlib
 import os
 import pickle
 import re
+import secrets
 import select
 import signal
 import subprocess
@@ -206,17 +207,17 @@ class Child:
 
     def receive(self, deadline: float, over_time: str) -> tuple[str, object]:
         """The next message; Stopped when the time or memory limit is passed or the child
-        ends. Every line is checked (messages.decode): the learner's code can write here."""
+        ends. Every line is checked (messages.decode): the learner's code can write here, and
+        what is not a message is skipped."""
         next_look = 0.0
         while True:
             if b"\n" in self.buffer:
                 line, self.buffer = self.buffer.split(b"\n", 1)
-                try:
+                with contextlib.suppress(messages.BadMessage):
                     return messages.decode(line)
-                except messages.BadMessage as exc:
-                    raise Stopped(f"it sent the grader what is not a job result ({exc})") from None
+                continue
             if len(self.buffer) > messages.MAX_LINE:
-                raise Stopped("it sent the grader what is not a job result (a line too long)")
+                raise Stopped("it sent the grader a line of more than 1 MiB")
             now = time.monotonic()
             if now >= deadline:
                 raise Stopped(over_time)
@@ -255,16 +256,17 @@ class Child:
             raise LakehouseError(f"the job runner did not start: {words}") from None
 
     def run(self, index: int) -> messages.JobResult:
-        self.send(("run", index))
+        """The job's result; a result without this run's token is skipped (another job's,
+        or one a job wrote ahead for the jobs after it)."""
+        token = secrets.token_hex(16)
+        self.send(("run", index, token))
         deadline = time.monotonic() + self.limits.job_timeout
         over = f"exceeded the {self.limits.job_timeout:g} s job time limit"
         while True:
             kind, body = self.receive(deadline, over)
             if kind == "result":
-                try:
-                    return messages.job_result(body, index)
-                except messages.BadMessage as exc:
-                    raise Stopped(f"it sent the grader what is not a job result ({exc})") from None
+                with contextlib.suppress(messages.BadMessage):
+                    return messages.job_result(body, index, token)
 
     def kill(self) -> None:
         """The child and every process it started (the whole namespace, or its session)."""
@@ -329,7 +331,10 @@ class JobRunner:
 
     def ready_child(self) -> Child:
         if self.child is not None and self.child.ready:
-            return self.child
+            if self.child.proc.poll() is None:
+                return self.child
+            self.child.kill()  # it ended between jobs: the next job gets a fresh one
+            self.child = None
         self.launch()
         try:
             self.child.start(self.plan, self.lake, self.master)

@@ -21,7 +21,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from grading import count, discover, execute, graph, isolation, privacy, report, setup
+from grading import count, discover, execute, graph, isolation, messages, privacy, report, setup
 from grading.plan import make_plan
 from localglue.errors import LakehouseError
 from localglue.helper_process import HelperProcess
@@ -217,8 +217,7 @@ def _checked(found: dict, customers: list[Path], rows: bool) -> dict:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
-    return text[:297] + "..." if len(text) > 300 else text
+    return messages.one_line(f"{type(exc).__name__}: {exc}")
 
 
 def _report(project, data, dataset, lake, plan, runs, landing, customers, expected, catalog,

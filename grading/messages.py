@@ -4,13 +4,15 @@ Grader -> child: pickled commands on a pipe of their own (the grader's objects; 
 trusts its grader). Child -> grader: one JSON object per line on another pipe. The learner's
 code runs in that process and can write to that pipe too, so the grader parses every line as
 data (never evaluated, never unpickled), checks it against the shapes below and cuts it to
-size; a line that does not fit is refused. Nothing the child says decides a count or a
-privacy check: the grader reads the files itself, after the child has exited.
+size; a line that does not fit is skipped. A result counts only for the job the grader asked
+for and with the token it sent with that job (made when the job starts, so a job cannot
+write results for the jobs after it). Nothing the child says decides a count or a privacy
+check: the grader reads the files itself, after the child has exited.
 
   {"entered": {...}}   sandbox/enter.py: the namespaces are set up (facts, for the record)
   {"ready": {"uid": 65534, "capabilities": "0000000000000000"}}   Spark is up
-  {"result": {"job": 0, "status": "SUCCEEDED", "error": null, "line": null,
-              "rows_written": {"s3://b/t/": 12}, "catalog": [["db.t", "crawled"]]}}
+  {"result": {"job": 0, "token": "9f2c...", "status": "SUCCEEDED", "error": null,
+              "line": null, "rows_written": {"s3://b/t/": 12}, "catalog": [["db.t", "crawled"]]}}
   {"fatal": "one line"}   the runner cannot run jobs at all (no Java, ...)
 """
 
@@ -31,7 +33,9 @@ class BadMessage(ValueError):
 
 
 def encode(kind: str, body) -> bytes:
-    return (json.dumps({kind: body}, default=str) + "\n").encode()
+    """One message as a line of its own (after a newline: bytes a job left without one end
+    as a line of their own, which the grader skips, instead of spoiling this one)."""
+    return ("\n" + json.dumps({kind: body}, default=str) + "\n").encode()
 
 
 def decode(line: bytes) -> tuple[str, object]:
@@ -79,12 +83,14 @@ class JobResult:
     catalog: list[tuple[str, str]] = field(default_factory=list)
 
 
-def job_result(body, expected_job: int) -> JobResult:
+def job_result(body, expected_job: int, token: str) -> JobResult:
     """A "result" body checked field by field, for the job the grader asked for."""
     if not isinstance(body, dict):
         raise BadMessage("a result is not an object")
     if body.get("job") != expected_job or isinstance(body.get("job"), bool):
         raise BadMessage(f"a result for job {body.get('job')!r}, not {expected_job}")
+    if body.get("token") != token:
+        raise BadMessage("a result without the token of this run of the job")
     status = body.get("status")
     if status not in STATUSES:
         raise BadMessage(f"status {status!r}")

@@ -83,6 +83,10 @@ def terminal(report: dict) -> str:
     lines = [f"grade: {report['status'].upper()}  ({report['project']})"]
     if report.get("isolation"):
         lines.append(report["isolation"]["summary"])
+    for path in report.get("tampered", []):
+        lines.append(f"the landing data changed while the jobs ran: {path}")
+    for path in report.get("lake_removed", []):
+        lines.append(f"removed from the lake before reading (planted by a job): {path}")
     lines += ["", "jobs"]
     for job in report["jobs"]:
         where = f" line {job['line']}" if job.get("line") else ""

@@ -14,15 +14,13 @@ import hashlib
 import json
 import os
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from lakehouse.cli import main as cli_main
-from tests.sandbox_probe import namespaces_missing
+from tests.wall_tools import Listener, host_addresses, namespaces_missing
 
 pytestmark = [
     pytest.mark.e2e,
@@ -44,6 +42,7 @@ VERDICTS = {  # script: (status, what its error says)
     "forge_the_grade.py": ("SUCCEEDED", None),
     "fork_a_daemon.py": ("SUCCEEDED", None),
     "garbage_output.py": ("SUCCEEDED", None),
+    "forge_its_result.py": ("SUCCEEDED", None),  # its own forged word (see below)
     "loop_forever.py": ("FAILED", f"exceeded the {JOB_TIMEOUT} s job time limit"),
     "eat_memory.py": ("FAILED", "exceeded the 3 GiB memory limit"),
     "kill_own_process.py": ("FAILED", "its process was killed by SIGKILL"),
@@ -59,34 +58,9 @@ def _sources(folder: Path) -> str:
     return digest.hexdigest()
 
 
-class Listener:
-    """A TCP server of the grader's on every interface, recording who connected."""
-
-    def __init__(self):
-        self.server = socket.create_server(("0.0.0.0", 0))
-        self.server.settimeout(0.2)
-        self.port, self.seen, self.stop = self.server.getsockname()[1], [], threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while not self.stop.is_set():
-            try:
-                self.seen.append(self.server.accept()[1])
-            except TimeoutError:
-                continue
-
-    def close(self):
-        self.stop.set()
-        self.thread.join()
-        self.server.close()
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The hostile project graded once; what the tests look at afterwards."""
-    import psutil
-
     from stedi.generator import generate
 
     work = tmp_path_factory.mktemp("hostile")
@@ -100,8 +74,6 @@ def graded(tmp_path_factory):
     credentials.write_text(f"[default]\naws_secret_access_key = {SECRET}\n")
     credentials.chmod(0o644)
     listener = Listener()
-    hosts = {a.address for addrs in psutil.net_if_addrs().values() for a in addrs
-             if a.family == socket.AF_INET}  # fmt: skip
     marks = {
         "grader tmp": work / "marker",
         "report": work / "report" / "marker",
@@ -113,7 +85,7 @@ def graded(tmp_path_factory):
     targets = {
         "read": [str(credentials), "/root/.aws/credentials"],
         "write": [str(p) for p in marks.values()],
-        "connect": [["169.254.169.254", 80]] + [[h, listener.port] for h in sorted(hosts)],
+        "connect": [["169.254.169.254", 80]] + [[h, listener.port] for h in host_addresses()],
         "modules": [str(REPO / "grading" / "count.py"), str(REPO / "grading" / "privacy.py")],
     }
     (project / "targets.json").write_text(json.dumps(targets))
@@ -168,6 +140,23 @@ def test_the_grade_fails_on_the_graders_own_counts_and_checks_not_the_forged_one
     leaks = {o["table"]: o["rows"] for o in report["privacy"]["non_consenting_rows"]}
     assert report["privacy"]["status"] == "failed" and leaks["customer_trusted"] > 0
     assert graded["code"] == 1 and report["status"] == "failed"
+
+
+def test_a_job_can_forge_its_own_status_but_no_count_and_no_other_jobs_result(graded):
+    """forge_its_result.py wrote a success with 14,460 rows over the runner's report pipe for
+    every job number, and for itself with the token it found up the runner's call stack; then
+    it failed without writing a row. Its own status is its word; the jobs after it keep their
+    own results; the table's count is the grader's, from the files: there are none."""
+    report = graded["report"]
+    scripts = [j["script"] for j in report["jobs"]]
+    at = scripts.index("forge_its_result.py")
+    job = report["jobs"][at]
+    assert job["status"] == "SUCCEEDED"
+    assert job["rows_written"] == {"s3://hostile-bucket/step_trainer/trusted/": 14460}
+    assert report["tables"]["step_trainer_trusted"]["rows"] is None
+    later = report["jobs"][at + 1 :]
+    assert any(j["status"] == "FAILED" for j in later)
+    assert [j["status"] for j in later] == [VERDICTS[j["script"]][0] for j in later]
 
 
 def test_no_job_saw_the_graders_secret(graded):

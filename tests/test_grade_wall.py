@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
-import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
 from grading import isolation, messages
 from lakehouse.cli import main as cli_main
-from tests.sandbox_probe import namespaces_missing
+from tests.wall_tools import Listener, host_addresses, namespaces_missing
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY-grade-wall"
@@ -43,7 +42,7 @@ def run_child(sandbox: isolation.Sandbox, code: str, mode: str = isolation.NAMES
     os.close(reports_w)
     out, _ = proc.communicate(timeout=120)
     with os.fdopen(reports_r, "rb") as reports:
-        entered = [messages.decode(line)[1] for line in reports.read().splitlines()]
+        entered = [messages.decode(x)[1] for x in reports.read().splitlines() if x.strip()]
     return proc.returncode, out.decode(), (entered[0] if entered else None)
 
 
@@ -64,42 +63,16 @@ def sandbox(tmp_path):
 
 @pytest.fixture
 def listener():
-    """A TCP server of the grader's on every interface; records who connected."""
-    server = socket.create_server(("0.0.0.0", 0))
-    server.settimeout(0.2)
-    seen: list = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                seen.append(server.accept()[1])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join()
+    server = Listener()
+    yield server
     server.close()
-
-
-def host_addresses() -> list[str]:
-    import psutil
-
-    found = ["127.0.0.1"]
-    for addresses in psutil.net_if_addrs().values():
-        found += [a.address for a in addresses if a.family == socket.AF_INET]
-    return sorted(set(found))
 
 
 @needs_namespaces
 def test_the_child_cannot_open_a_tcp_connection_to_the_grader_or_the_metadata_service(
     sandbox, listener
 ):
-    port, seen = listener
-    targets = [(host, port) for host in host_addresses()] + [("169.254.169.254", 80)]
+    targets = [(host, listener.port) for host in host_addresses()] + [("169.254.169.254", 80)]
     code, out, _ = run_child(
         sandbox,
         f"""
@@ -120,7 +93,7 @@ def test_the_child_cannot_open_a_tcp_connection_to_the_grader_or_the_metadata_se
     assert "CONNECTED" not in out and out.count("refused") == len(targets)
     assert "loopback ok" in out
     time.sleep(0.3)
-    assert seen == [], "no connection reached the grader's server"
+    assert listener.seen == [], "no connection reached the grader's server"
 
 
 @needs_namespaces
@@ -132,7 +105,8 @@ def test_the_child_writes_only_its_lake_and_its_own_temp_folder(sandbox, tmp_pat
         "a report folder": tmp_path / "report" / "marker",
     }
     (tmp_path / "report").mkdir()
-    inside = {"the lake": sandbox.lake / "out.json", "its /tmp": Path("/tmp/learner-scratch")}
+    scratch = Path(f"/tmp/learner-scratch-{uuid.uuid4().hex}")
+    inside = {"the lake": sandbox.lake / "out.json", "its /tmp": scratch}
     code, out, _ = run_child(
         sandbox,
         f"""
@@ -150,8 +124,8 @@ def test_the_child_writes_only_its_lake_and_its_own_temp_folder(sandbox, tmp_pat
     for what in inside:
         assert f"WROTE {what}\n" in out, out
     assert (sandbox.lake / "out.json").is_file()
-    assert not Path("/tmp/learner-scratch").exists(), "its /tmp is its own"
-    assert (sandbox.tmp / "learner-scratch").is_file()
+    assert not scratch.exists(), "its /tmp is its own"
+    assert (sandbox.tmp / scratch.name).is_file()
 
 
 @needs_namespaces
@@ -249,7 +223,7 @@ def test_a_process_the_child_leaves_behind_ends_with_it(sandbox):
 
 # -- the grader's side: what the child says is checked, never believed -------------------------
 
-GOOD = {"job": 2, "status": "SUCCEEDED", "error": None, "line": None,
+GOOD = {"job": 2, "token": "t0k3n", "status": "SUCCEEDED", "error": None, "line": None,
         "rows_written": {"s3://b/customer/trusted/": 12}, "catalog": [["db.t", "crawled"]]}  # fmt: skip
 
 
@@ -261,6 +235,7 @@ GOOD = {"job": 2, "status": "SUCCEEDED", "error": None, "line": None,
         b'{"result": {}, "ready": {}}',
         b'{"exec": "import os"}',
         json.dumps({"result": {**GOOD, "job": 3}}).encode(),  # another job's result
+        json.dumps({"result": {**GOOD, "token": "guessed"}}).encode(),  # written ahead
         json.dumps({"result": {**GOOD, "job": True}}).encode(),
         json.dumps({"result": {**GOOD, "status": "PASSED"}}).encode(),
         json.dumps({"result": {**GOOD, "rows_written": {"t": -5}}}).encode(),
@@ -276,13 +251,13 @@ def test_a_result_line_that_is_not_one_is_refused(line):
     with pytest.raises(messages.BadMessage):
         kind, body = messages.decode(line)
         assert kind == "result"
-        messages.job_result(body, 2)
+        messages.job_result(body, 2, "t0k3n")
 
 
 def test_a_result_is_cut_to_one_short_line_and_nothing_more_is_taken():
     body = {**GOOD, "error": "Boom: " + "x" * 1000 + "\nsecond line", "extra": "ignored"}
     kind, decoded = messages.decode(json.dumps({"result": body}).encode())
-    result = messages.job_result(decoded, 2)
+    result = messages.job_result(decoded, 2, "t0k3n")
     assert kind == "result" and result.status == "SUCCEEDED"
     assert len(result.error) == messages.MAX_TEXT and "\n" not in result.error
     assert result.rows_written == {"s3://b/customer/trusted/": 12}

@@ -3,7 +3,7 @@ the grader's reach (started by grading/execute.py, in the sandbox of grading/iso
 
 One Spark session for every job the grader names (one JVM per grade). Commands arrive
 pickled from the grader: ("start", plan, lake root, Spark master, memory limit in bytes),
-then ("run", job index) per job, then ("quit",). Each job runs as Glue runs it
+then ("run", job index, token) per job, then ("quit",). Each job runs as Glue runs it
 (localglue.runner): first the catalog tables it reads that nobody defined are crawled and a
 from_catalog target that no DDL defines is created (grading/setup.py, as the learner's AWS
 account had them). Its result goes back as one JSON line (grading/messages.py); the grader
@@ -118,9 +118,10 @@ def main(argv: list[str]) -> int:
             break
         if command[0] != "run":
             break
-        index = command[1]
+        _, index, token = command
         spark = get_spark(master)  # a new session if the last job stopped Spark
-        send("result", {"job": index, **run_job(plan.jobs[index], plan, lake, spark, memory_limit)})
+        result = run_job(plan.jobs[index], plan, lake, spark, memory_limit)
+        send("result", {"job": index, "token": token, **result})
     return 0
 
 
