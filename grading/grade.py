@@ -248,6 +248,9 @@ def _report(project, data, dataset, lake, plan, runs, landing, customers, expect
     for name, why in unreadable.items():
         doc["tables"][name].update(status="unreadable", note=why)
         doc["status"] = report.FAILED
+        # Its rows were not checked for consent: the privacy check cannot pass on them.
+        doc["privacy"]["status"] = report.FAILED
+        doc["privacy"].setdefault("unchecked", []).append(name)
     return doc
 
 

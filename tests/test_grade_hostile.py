@@ -209,6 +209,8 @@ def test_a_daemon_a_job_forked_ended_with_the_grade(graded):
 def test_an_output_no_reader_understands_is_a_table_status_not_a_traceback(graded):
     table = graded["report"]["tables"]["accelerometer_trusted"]
     assert table["rows"] is None and table["status"] not in ("ok", "missing"), table
+    privacy = graded["report"]["privacy"]
+    assert privacy["status"] == "failed" and "accelerometer_trusted" in privacy["unchecked"]
 
 
 def test_the_report_says_which_isolation_held(graded):
