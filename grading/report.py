@@ -83,6 +83,9 @@ def _n(value) -> str:
     return "-" if value is None else f"{value:,}"
 
 
+# The folder the embedded sample is generated into for a grade without --data.
+SAMPLE_PREFIX = "stedi-grade-sample-"
+
 # The rules a grade applies, as a reason names them.
 RULE_JOBS = "every job runs to its end"
 RULE_PRIVACY = "no row of a customer without consent in a trusted or curated table"
@@ -156,7 +159,14 @@ def verdict(report: dict) -> str:
 
 def terminal(report: dict) -> str:
     lines = [f"grade: {report['status'].upper()}  ({report['project']})"]
-    lines += [f"  why: {verdict(report)}".replace("`", ""), "", "jobs"]
+    lines.append(f"  why: {verdict(report)}".replace("`", ""))
+    if report.get("isolation"):
+        lines.append(report["isolation"]["summary"])
+    for path in report.get("tampered", []):
+        lines.append(f"the landing data changed while the jobs ran: {path}")
+    for path in report.get("lake_removed", []):
+        lines.append(f"removed from the lake before reading (planted by a job): {path}")
+    lines += ["", "jobs"]
     for job in report["jobs"]:
         where = f" line {job['line']}" if job.get("line") else ""
         lines.append(f"  {job['status']:<9} {job['seconds']:>6.1f}s  {job['script']}")
@@ -223,7 +233,7 @@ def _relative(path: str, folder: Path | None) -> str:
 
 def _data(report: dict) -> str:
     path, dataset = report["data"]["path"], report["data"]["dataset"]
-    if Path(path).is_relative_to(report["lake"]):  # made in the grade's own (temporary) lake
+    if Path(path).name.startswith(SAMPLE_PREFIX):  # generated for this grade
         return f"the embedded generated sample ({dataset})"
     return f"`{path}` ({dataset})"
 
@@ -243,10 +253,12 @@ def markdown(report: dict, folder: Path | None = None) -> str:
             f"Data: {_data(report)}  ",
             f"Counts match: {report['counts_match'] or 'neither the rubric nor the strict counts'}"]  # fmt: skip
     if report.get("isolation"):
-        iso = report["isolation"]
-        said = ", ".join(f"{k}: {v}" for k, v in iso.items()) if isinstance(iso, dict) else iso
         out[-1] += "  "
-        out.append(f"Isolation: {_cell(said)}")
+        out.append(f"Isolation: {_cell(report['isolation']['summary'])}")
+    out += [f"- the landing data changed while the jobs ran: `{_cell(p)}`"
+            for p in report.get("tampered", [])]  # fmt: skip
+    out += [f"- removed from the lake before reading (planted by a job): `{_cell(p)}`"
+            for p in report.get("lake_removed", [])]  # fmt: skip
     out += ["", "## Counts", "",
             "| table | rows | rubric | strict | status | written by | location |",
             "|---|--:|--:|--:|---|---|---|"]  # fmt: skip
