@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 
-import duckdb
 import pytest
 
 from localglue import dqdl
+from tests.dqdl_frames import duck_tables, spark_frame
 
 ORDERS = [  # order_id, customer, city, state, amount
     (1, 10, "Austin", "TX", 5.0),
@@ -24,35 +24,20 @@ ORDER_COLS = "order_id bigint, customer bigint, city string, state string, amoun
 CUSTOMER_COLS = "id bigint, ref_city string, ref_state string"
 
 
-def _sql(rows, columns):
-    names = [c.split()[0] for c in columns.split(", ")]
-    types = [c.split()[1] for c in columns.split(", ")]
-    literal = lambda v: "null" if v is None else repr(v)  # noqa: E731
-    values = ", ".join("(" + ", ".join(literal(v) for v in row) + ")" for row in rows)
-    casts = ", ".join(f"cast({n} as {t}) {n}" for n, t in zip(names, types, strict=True))
-    return f"select {casts} from values {values} as t({', '.join(names)})"
-
-
 @pytest.fixture(scope="module")
 def frames(spark):
     return {
-        "orders": spark.sql(_sql(ORDERS, ORDER_COLS)),
-        "customers": spark.sql(_sql(CUSTOMERS, CUSTOMER_COLS)),
-        "copy": spark.sql(_sql(COPY, ORDER_COLS)),
+        "orders": spark_frame(spark, ORDERS, ORDER_COLS),
+        "customers": spark_frame(spark, CUSTOMERS, CUSTOMER_COLS),
+        "copy": spark_frame(spark, COPY, ORDER_COLS),
     }
 
 
 @pytest.fixture(scope="module")
 def duck():
-    con = duckdb.connect()
-    for name, rows, cols in (
-        ("orders", ORDERS, ORDER_COLS),
-        ("customers", CUSTOMERS, CUSTOMER_COLS),
-        ("copy", COPY, ORDER_COLS),
-    ):
-        con.execute(f"create table {name} ({cols.replace('string', 'varchar')})")
-        con.executemany(f"insert into {name} values ({', '.join('?' * len(rows[0]))})", rows)
-    return con
+    return duck_tables(
+        orders=(ORDERS, ORDER_COLS), customers=(CUSTOMERS, CUSTOMER_COLS), copy=(COPY, ORDER_COLS)
+    )
 
 
 def evaluate(frames, rules: list[str]) -> list[dqdl.Outcome]:

@@ -8,10 +8,11 @@ import math
 import re
 from datetime import datetime
 
-import duckdb
 import pytest
 
 from localglue import dqdl
+from tests.dqdl_frames import duck_tables
+from tests.dqdl_frames import spark_frame as frame
 
 NOW = datetime(2024, 1, 4, 12, 0)
 COLUMNS = (
@@ -27,27 +28,6 @@ ROWS = [
 VALUE = re.compile(r"^Value: (\S+) does not meet the constraint requirement!$")
 
 
-def _values_sql(rows, columns: str) -> str:
-    names = [c.split()[0] for c in columns.split(", ")]
-    types = [c.split()[1] for c in columns.split(", ")]
-    literal = lambda v: "null" if v is None else repr(v)  # noqa: E731
-    values = ", ".join("(" + ", ".join(literal(v) for v in row) + ")" for row in rows)
-    casts = ", ".join(f"cast({n} as {t}) {n}" for n, t in zip(names, types, strict=True))
-    return f"select {casts} from values {values} as t({', '.join(names)})"
-
-
-def frame(spark, rows, columns):
-    """A VALUES relation stays in the JVM: no Python worker per Spark job."""
-    return spark.sql(_values_sql(rows, columns))
-
-
-def duck_table(rows, columns):
-    con = duckdb.connect()
-    con.execute(f"create table t ({columns.replace('string', 'varchar')})")
-    con.executemany(f"insert into t values ({', '.join('?' * len(rows[0]))})", rows)
-    return con
-
-
 @pytest.fixture(scope="module")
 def people(spark):
     return frame(spark, ROWS, COLUMNS)
@@ -55,7 +35,7 @@ def people(spark):
 
 @pytest.fixture(scope="module")
 def duck():
-    return duck_table(ROWS, COLUMNS)
+    return duck_tables(t=(ROWS, COLUMNS))
 
 
 def outcomes(df, rules: list[str], **kwargs) -> list[dqdl.Outcome]:

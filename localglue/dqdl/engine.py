@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from localglue.dqdl.history import History, metric_key
-from localglue.dqdl.model import Composite, DQDLError, Outcome, Rule
+from localglue.dqdl.model import Composite, DQDLError, Outcome, Rule, leaves
 from localglue.dqdl.values import Operands, holds, reason
 
 RULES: dict[str, Callable[[Evaluator, Rule], Outcome]] = {}
@@ -171,7 +171,7 @@ class Evaluator:
         """compositeRuleEvaluation.method ROW: the composite is one rule on every row."""
         from pyspark.sql import functions as F
 
-        for leaf in _leaves(node):
+        for leaf in leaves(node):
             threshold_bound = leaf.rule_type in ("ColumnDataType", "ColumnValues", "CustomSql")
             if leaf.rule_type in _NOT_ROW_COMPOSABLE or (threshold_bound and leaf.threshold):
                 raise DQDLError(
@@ -203,9 +203,3 @@ class Evaluator:
         for hits, cond, flag in self.row_columns:
             df = df.join(hits, cond, "left").drop(*[c for c in hits.columns if c != flag])
         return df
-
-
-def _leaves(node) -> list[Rule]:
-    if isinstance(node, Composite):
-        return [leaf for r in node.rules for leaf in _leaves(r)]
-    return [node]

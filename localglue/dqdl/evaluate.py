@@ -7,7 +7,7 @@ from __future__ import annotations
 from localglue.dqdl import column_rules, dataset_rules, file_rules, reference_rules, value_rules
 from localglue.dqdl.engine import Evaluator
 from localglue.dqdl.history import History
-from localglue.dqdl.model import Composite, DQDLError, Outcome, Rule
+from localglue.dqdl.model import DQDLError, Outcome, leaves
 from localglue.dqdl.parser import parse
 
 RULE_MODULES = (
@@ -25,15 +25,9 @@ _UNREPRODUCED_OPTIONS = {
 }
 
 
-def _leaves(node) -> list[Rule]:
-    if isinstance(node, Composite):
-        return [leaf for r in node.rules for leaf in _leaves(r)]
-    return [node]
-
-
 def check_reproduced(rules: list, options: dict) -> None:
     """Refuse, before any work, what this runtime cannot evaluate: never a silent pass."""
-    for leaf in (leaf for node in rules for leaf in _leaves(node)):
+    for leaf in (leaf for node in rules for leaf in leaves(node)):
         why = leaf.spec.not_reproduced
         if why:
             raise DQDLError(

@@ -316,6 +316,13 @@ class Composite:
         return f" {self.op} ".join(f"({r.text()})" for r in self.flattened())
 
 
+def leaves(node) -> list[Rule]:
+    """The rules of a top-level rule: itself, or every rule inside a composite."""
+    if isinstance(node, Composite):
+        return [leaf for r in node.rules for leaf in leaves(r)]
+    return [node]
+
+
 def _labels_text(labels: dict[str, str]) -> str:
     if not labels:
         return ""

@@ -543,20 +543,19 @@ class _Parser:
         self.fail(f'expected a date such as "2024-01-31" or now(), found {self.tok.value!r}')
 
     def _duration(self) -> Duration:
-        if not (self.at("number") and "." not in self.tok.value):
-            self.fail(f"expected a duration such as 24 hours, found {self.tok.value!r}")
-        amount = int(self.take().value)
-        if not self.word(*DURATION_UNITS):
-            self.fail(f"a duration needs a unit: {', '.join(DURATION_UNITS)}")
-        return Duration(amount, self.take().value)
+        return Duration(*self._amount(DURATION_UNITS, "a duration such as 24 hours"))
 
     def _size(self) -> Size:
+        return Size(*self._amount(SIZE_UNITS, "a size such as 10 MB"))
+
+    def _amount(self, units: tuple[str, ...], example: str) -> tuple[int, str]:
+        """A whole number and its unit: 24 hours, 10 MB."""
         if not (self.at("number") and "." not in self.tok.value):
-            self.fail(f"expected a size such as 10 MB, found {self.tok.value!r}")
+            self.fail(f"expected {example}, found {self.tok.value!r}")
         amount = int(self.take().value)
-        if not self.word(*SIZE_UNITS):
-            self.fail(f"a size needs a unit: {', '.join(SIZE_UNITS)}")
-        return Size(amount, self.take().value)
+        if not self.word(*units):
+            self.fail(f"{example} needs a unit: {', '.join(units)}")
+        return amount, self.take().value
 
 
 def _parenthesized(operand):
