@@ -131,9 +131,9 @@ class Evaluator:
         metrics.update(extra or {})
         return self.outcome(rule, passed, reason(value), metrics, row_pass, where)
 
-    def compliance(self, rule: Rule, metric: str, ratio: float, row, where):
+    def compliance(self, rule: Rule, metric: str, ratio: float, row, where, extra=None):
         """A row-level rule's share of passing rows: 1.0 needed, or its `with threshold`."""
-        metrics = {metric: ratio}
+        metrics = {**(extra or {}), metric: ratio}
         if rule.threshold is not None:
             passed = holds(rule.threshold, ratio, self.operands(rule, metric))
         else:

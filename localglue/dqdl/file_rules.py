@@ -71,9 +71,7 @@ def _file_outcome(ev: Evaluator, rule: Rule, passing: list[bool], metrics: dict)
         return ev.outcome(rule, False, "No files found at the rule's path", metrics)
     compliance = sum(passing) / len(passing)
     name = f"Dataset.*.{rule.rule_type}.Compliance"
-    outcome = ev.compliance(rule, name, compliance, None, None)
-    outcome.metrics = {**outcome.metrics, **metrics}
-    return outcome
+    return ev.compliance(rule, name, compliance, None, None, metrics)
 
 
 def _holds(op: str, value, operands: list) -> bool:

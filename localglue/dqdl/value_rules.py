@@ -25,7 +25,7 @@ _SPARK_TYPES = {
 }
 
 
-def _shares(ev: Evaluator, rule: Rule, df, row, *extra):
+def _shares(df, row, *extra):
     """(rows, passing rows, *extra aggregates) of the frame in the rule's scope."""
     from pyspark.sql import functions as F
 
@@ -52,8 +52,6 @@ def column_values(ev: Evaluator, rule: Rule):
     row = row_condition(c, cond, ev.now)
     ordered = cond.kind == "number" and cond.op in _ORDERED
     total, passing, lo, hi, nulls = _shares(
-        ev,
-        rule,
         df,
         row,
         F.min(c) if ordered else F.lit(None),
@@ -67,9 +65,7 @@ def column_values(ev: Evaluator, rule: Rule):
         metrics[f"Column.{name}.Maximum"] = float(hi)
     compliance_metric = f"Column.{name}.ColumnValues.Compliance"
     if rule.threshold is not None:
-        outcome = ev.compliance(rule, compliance_metric, compliance, row, where)
-        outcome.metrics = {**metrics, **outcome.metrics}
-        return outcome
+        return ev.compliance(rule, compliance_metric, compliance, row, where, metrics)
     if not ordered:
         metrics[compliance_metric] = compliance
     names_null = any(isinstance(v, Keyword) and v.name == "NULL" for v in cond.values())
@@ -100,7 +96,7 @@ def column_length(ev: Evaluator, rule: Rule):
     length = F.coalesce(F.length(ev.column(df, name).cast("string")), F.lit(0))
     operands = ev.operands(rule, f"Column.{name}.MinimumLength")
     row = number_row_condition(length, rule.condition, operands)
-    total, passing, lo, hi = _shares(ev, rule, df, row, F.min(length), F.max(length))
+    total, passing, lo, hi = _shares(df, row, F.min(length), F.max(length))
     metrics = {}
     if lo is not None:
         metrics = {
@@ -136,7 +132,7 @@ def column_data_type(ev: Evaluator, rule: Rule):
             return ev.outcome(rule, False, why, {})
         castable = castable | cast.isNotNull()
     row = castable if cond.op in ("=", "in") else ~castable
-    total, passing = _shares(ev, rule, df, row)
+    total, passing = _shares(df, row)
     ratio = passing / total if total else 1.0
     metric = f"Column.{rule.args[0]}.ColumnDataType.Compliance"
     outcome = ev.compliance(rule, metric, ratio, row, where)
@@ -187,7 +183,7 @@ def data_freshness(ev: Evaluator, rule: Rule):
             "!=": age != target,
         }[op]
     row = F.coalesce(row, F.lit(False))  # NULL values fail
-    total, passing = _shares(ev, rule, df, row)
+    total, passing = _shares(df, row)
     ratio = passing / total if total else 1.0
     metric = f"Column.{rule.args[0]}.DataFreshness.Compliance"
     return ev.outcome(rule, ratio == 1.0, _percent_passed(ratio), {metric: ratio}, row, where)
