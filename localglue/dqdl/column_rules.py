@@ -104,11 +104,11 @@ def is_primary_key(ev: Evaluator, rule: Rule):
 
 # --------------------------------------------------------------------------- distinct values
 def _value_counts(ev: Evaluator, rule: Rule):
-    """(frequency of each non-NULL value, number of non-NULL rows) in the rule's scope."""
+    """(frequency of each non-NULL value, the non-NULL values) in the rule's scope."""
     df, _ = ev.scoped(rule)
     c = ev.column(df, rule.args[0])
     kept = df.select(c.alias("v")).where("v IS NOT NULL")
-    return kept.groupBy("v").count(), kept.count()
+    return kept.groupBy("v").count(), kept
 
 
 @rule_type("DistinctValuesCount")
@@ -134,8 +134,8 @@ def entropy(ev: Evaluator, rule: Rule):
     """-sum(p * ln p) over the relative frequencies p of the column's values."""
     from pyspark.sql import functions as F
 
-    counts, rows = _value_counts(ev, rule)
-    value = None
+    counts, kept = _value_counts(ev, rule)
+    rows, value = kept.count(), None
     if rows:
         p = F.col("count") / F.lit(rows)
         value = counts.agg(F.sum(-p * F.log(p))).first()[0] or 0.0
