@@ -350,13 +350,17 @@ class DynamicFrame:
                 raise LakehouseError(f"ApplyMapping: mapping {m!r} must have 2, 3 or 4 items")
             src_parts, tgt_parts = split_path(src), split_path(tgt)
             top = self._resolve(src_parts[0], case_sensitive)
-            spark_t = gluetypes.spark_type_name(tgt_type)
+            # Glue Studio's Change Schema names a nested column's type "array", "struct" or
+            # "map": the value keeps its own element types.
+            nested = str(tgt_type).strip().lower() in ("array", "struct", "map")
+            spark_t = None if nested else gluetypes.spark_type_name(tgt_type)
             if top is None or not _has_path(self._df.schema, [top, *src_parts[1:]]):
-                value = F.lit(None).cast(spark_t)
+                value = F.lit(None) if nested else F.lit(None).cast(spark_t)
                 if len(tgt_parts) == 1:
                     missing_targets.append(tgt_parts[0])
             else:
-                value = _col(top, *src_parts[1:]).cast(spark_t)
+                value = _col(top, *src_parts[1:])
+                value = value if nested else value.cast(spark_t)
                 if len(src_parts) == 1 and len(tgt_parts) == 1:
                     absent_pairs.append((top, tgt_parts[0]))
             tops.setdefault(tgt_parts[0], []).append((tgt_parts[1:], value))
