@@ -154,6 +154,7 @@ class GlueContext:
             local,
             _truthy(connection_options.get("recurse", False)),
             _as_list(connection_options.get("exclusions")),
+            uris=paths,
         )
         files = transaction.visible(files)  # files this job purged are gone
         base = local[0] if len(local) == 1 and os.path.isdir(local[0]) else None
@@ -246,7 +247,8 @@ class GlueContext:
                 _truthy(options.get("multiLine", options.get("multiline", False))),
                 json_path,
             )
-            return DynamicFrame(got.df, self, name, got.choices)
+            # A JSON frame's schema comes from its records (dynamicframe.py).
+            return DynamicFrame(got.df, self, name, got.choices, record_typed=got.df.columns)
         if fmt in ("parquet", "glueparquet"):
             reader = spark.read.option("mergeSchema", "true")
             if base:
@@ -731,7 +733,8 @@ def _lower_case(frame: DynamicFrame) -> DynamicFrame:
             cols.append(F.col(quote(kind_column(n))).alias(kind_column(n.lower())))
     if ABSENT in df.columns:
         cols.append(F.transform(ABSENT, F.lower).alias(ABSENT))
-    return DynamicFrame(df.select(*cols), frame.glue_ctx, frame.name, choices)
+    typed = {n.lower() for n in frame._record_typed}
+    return DynamicFrame(df.select(*cols), frame.glue_ctx, frame.name, choices, record_typed=typed)
 
 
 def _push_down(frame: DynamicFrame, predicate: str) -> DynamicFrame:
