@@ -6,7 +6,9 @@ endpoint). Instead the runner activates this shim around a script: it swaps
 entries in `sys.modules` and restores whatever was there before.
 
 It also makes `SparkContext()` return the already-running context, because
-Glue 4/5 scripts call `sc = SparkContext()` and several jobs share one JVM here.
+Glue 4/5 scripts call `sc = SparkContext()` and several jobs share one JVM here; and it
+gives plain Spark what a Glue job has: s3:// paths in `spark.read`/`df.write` map into the
+lake (spark_paths.py), and Spark SQL sees the local Data Catalog (spark_catalog.py).
 """
 
 from __future__ import annotations
@@ -54,9 +56,13 @@ def _shared_spark_context_class():
 
 @contextlib.contextmanager
 def glue_shim():
-    """Install the awsglue modules and the shared SparkContext; restore on exit."""
+    """Install the awsglue modules, the shared SparkContext, s3:// paths for Spark's reader
+    and writer and the Data Catalog for Spark SQL; restore everything on exit."""
     import pyspark
     import pyspark.context
+
+    from localglue.spark_catalog import glue_data_catalog
+    from localglue.spark_paths import lake_paths
 
     saved = {name: sys.modules.get(name, _MISSING) for name in MODULES}
     saved_sc = (pyspark.SparkContext, pyspark.context.SparkContext)
@@ -66,7 +72,8 @@ def glue_shim():
         shared = _shared_spark_context_class()
         pyspark.SparkContext = shared
         pyspark.context.SparkContext = shared
-        yield
+        with lake_paths(), glue_data_catalog():
+            yield
     finally:
         for name, module in saved.items():
             if module is _MISSING:

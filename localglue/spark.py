@@ -53,7 +53,6 @@ def spark_conf(master: str | None = None) -> dict[str, str]:
         "spark.sql.warehouse.dir": warehouse,
         "spark.driver.memory": driver_memory(),
         "spark.sql.adaptive.enabled": "true",
-        "spark.sql.sources.partitionOverwriteMode": "dynamic",
         # Above this many paths Spark lists files with a distributed job (8 s for the 1,800
         # files of a 100x landing); the lake is local, so listing on the driver is a stat each.
         "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000000",

@@ -113,6 +113,9 @@ class Transaction:
         return final in self.moves or os.path.exists(final)
 
     def stage_move(self, staged: str, final: str) -> None:
+        """Plan a staged file into place; it replaces a file purged at the same path (the
+        journal renames before it deletes, so the purge must not take the new file)."""
+        self.deletes.discard(os.path.abspath(final))
         self.moves[os.path.abspath(final)] = os.path.abspath(staged)
 
     def stage_delete(self, path: str) -> None:

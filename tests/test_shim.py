@@ -33,3 +33,18 @@ def test_spark_context_call_returns_the_running_context(spark):
         assert SparkContext() is spark.sparkContext
         assert SparkContext.getOrCreate() is spark.sparkContext
     assert pyspark.context.SparkContext is original
+
+
+def test_spark_reader_writer_and_sql_are_patched_inside_the_shim_and_restored_after():
+    from pyspark.sql import SparkSession
+    from pyspark.sql.readwriter import DataFrameReader, DataFrameWriter
+
+    names = {
+        DataFrameReader: ("load", "json", "parquet", "csv", "text", "orc", "option", "table"),
+        DataFrameWriter: ("save", "json", "parquet", "csv", "mode", "insertInto", "saveAsTable"),
+        SparkSession: ("sql", "table"),
+    }
+    before = {(cls, n): cls.__dict__[n] for cls, ns in names.items() for n in ns}
+    with glue_shim():
+        assert all(cls.__dict__[n] is not f for (cls, n), f in before.items())
+    assert all(cls.__dict__[n] is f for (cls, n), f in before.items())
