@@ -18,6 +18,7 @@ import os
 
 from localglue.catalog import partition_keys, unescape_path_name
 from localglue.errors import LakehouseError
+from localglue.gluetypes import from_hive
 
 log = logging.getLogger("localglue.partitions")
 
@@ -54,7 +55,7 @@ def select(spark, table: dict, partitions: list[dict], predicate: str, option: s
     )
     rows = [(i, *p["Values"]) for i, p in enumerate(partitions)]
     values = spark.createDataFrame(rows, schema).select(
-        index, *[F.col(f"`{name}`").cast(_spark_type(hive)).alias(name) for name, hive in keys]
+        index, *[F.col(f"`{name}`").cast(from_hive(hive)).alias(name) for name, hive in keys]
     )
     try:
         chosen = values.where(predicate).select(index)
@@ -69,19 +70,10 @@ def select(spark, table: dict, partitions: list[dict], predicate: str, option: s
     return [p for i, p in enumerate(partitions) if i in picked]
 
 
-def _spark_type(hive: str):
-    from pyspark.sql import types as T
-
-    try:
-        return T._parse_datatype_string(hive)
-    except Exception:  # noqa: BLE001 - a Hive type Spark does not know reads as a string
-        return T.StringType()
-
-
-def typed_values(table: dict, partition: dict) -> list[tuple[str, object]]:
-    """(key, Spark type) pairs with the partition's value, for adding partition columns."""
+def typed_values(table: dict, partition: dict) -> list[tuple[str, str, object]]:
+    """(key, value, Spark type of the key) per partition key, for adding partition columns."""
     return [
-        (name, value, _spark_type(hive))
+        (name, value, from_hive(hive))
         for (name, hive), value in zip(_key_types(table), partition["Values"], strict=True)
     ]
 

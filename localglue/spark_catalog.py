@@ -38,7 +38,7 @@ from localglue.catalog import (
     table_location,
 )
 from localglue.errors import LakehouseError
-from localglue.gluetypes import hive_type
+from localglue.gluetypes import from_hive, hive_type
 
 # Spark database holding the external tables behind JSON tables' views.
 JSON_BACKING = "localglue_json_files"
@@ -70,12 +70,7 @@ def _literal(text: str) -> str:
 
 
 def _ddl_type(hive: str) -> str:
-    from pyspark.sql import types as T
-
-    try:
-        return T._parse_datatype_string(hive).simpleString()
-    except Exception:  # noqa: BLE001 - a Hive type Spark does not know reads as a string
-        return "string"
+    return from_hive(hive).simpleString()
 
 
 def enabled(argv: list[str]) -> bool:
@@ -227,8 +222,6 @@ class JobCatalog:
 
     def _register_json(self, spark, db: str, name: str, table: dict, parts) -> None:
         """A view with the catalog's names over a table spelled as the files spell the keys."""
-        from pyspark.sql import types as T
-
         local = lake_mod.current().local_path(table_location(table))
         tree = _key_spellings(local)
         keys = set(partition_keys(table))
@@ -239,10 +232,7 @@ class JobCatalog:
                 select.append(_quote(column))
                 continue
             actual, subtree = tree.get(column.lower(), (column, {}))
-            try:
-                dtype = T._parse_datatype_string(hive)
-            except Exception:  # noqa: BLE001
-                dtype = T.StringType()
+            dtype = from_hive(hive)
             spelled.append((actual, _respell(dtype, subtree).simpleString()))
             select.append(f"CAST({_quote(actual)} AS {dtype.simpleString()}) AS {_quote(column)}")
         self._database(spark, JSON_BACKING)

@@ -13,6 +13,9 @@ save mode keeps Spark's meaning, judged on what the target holds as the job sees
 `errorifexists` (the default) fails on a target that has files, `ignore` writes nothing
 then, `append` adds files, `overwrite` replaces the target's files (with
 `spark.sql.sources.partitionOverwriteMode=dynamic`, only those of the partitions written).
+
+The runtime's own Spark reads and writes (GlueContext sources, sinks: code in `localglue.*`)
+already name lake paths and manage their own staging: they pass through unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import contextlib
 import functools
 import inspect
 import os
+import sys
 
 from localglue import events, transaction
 from localglue import lake as lake_mod
@@ -46,9 +50,17 @@ def local(value):
     return value  # an RDD or Dataset of JSON strings, say
 
 
+def _from_runtime() -> bool:
+    """Whether the patched method was called by this runtime's own code (two frames up:
+    past this check and the wrapper), rather than by the job's script."""
+    return sys._getframe(2).f_globals.get("__name__", "").startswith("localglue.")
+
+
 def _reader(method, positional):
     @functools.wraps(method)
     def read(self, *args, **kwargs):
+        if _from_runtime():
+            return method(self, *args, **kwargs)
         if positional is None:  # parquet(*paths)
             args = tuple(local(a) for a in args)
         elif args:
@@ -67,7 +79,7 @@ def _option(method, keep_path: bool):
 
     @functools.wraps(method)
     def option(self, key, value):
-        if str(key).lower() != "path":
+        if str(key).lower() != "path" or _from_runtime():
             return method(self, key, value)
         self._localglue_path = local(value)
         return method(self, key, self._localglue_path) if keep_path else self
@@ -78,6 +90,8 @@ def _option(method, keep_path: bool):
 def _options(method, keep_path: bool):
     @functools.wraps(method)
     def options(self, **opts):
+        if _from_runtime():
+            return method(self, **opts)
         for key in [k for k in opts if k.lower() == "path"]:
             self._localglue_path = local(opts.pop(key))
             if keep_path:
@@ -102,6 +116,8 @@ def _writer(method, implied_format):
 
     @functools.wraps(method)
     def write(self, *args, **kwargs):
+        if _from_runtime():
+            return method(self, *args, **kwargs)
         bound = signature.bind(self, *args, **kwargs)
         path = bound.arguments.get("path")
         if path is None:

@@ -821,15 +821,9 @@ def _resolve_key(df: DataFrame, key: str) -> str:
 
 
 def _catalog_schema(table: dict) -> T.StructType:
+    from localglue.gluetypes import from_hive
 
-    fields = []
-    for name, hive in table_columns(table):
-        try:
-            dt = T._parse_datatype_string(hive)
-        except Exception:  # noqa: BLE001 - unknown hive types read as string
-            dt = T.StringType()
-        fields.append(T.StructField(name, dt))
-    return T.StructType(fields)
+    return T.StructType([T.StructField(n, from_hive(h)) for n, h in table_columns(table)])
 
 
 def _lower_case(frame: DynamicFrame) -> DynamicFrame:
