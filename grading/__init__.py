@@ -9,7 +9,7 @@ Modules, in the order a grade uses them:
   plan.py       what each script reads and writes; landing locations; the job order
   setup.py      the learner's AWS account rebuilt: landing files, DDL tables, crawled and
                 pre-created tables
-  execute.py    run the jobs in order in one Spark session
+  execute.py    run the jobs in order on one JVM, each in a new Spark session
   count.py      find the eight rubric tables among the outputs; count them with DuckDB
   privacy.py    consent checks on the learner's own outputs
   graph.py      each job's graph, drawn as Glue Studio draws it

@@ -1,4 +1,4 @@
-"""Run the learner's jobs unchanged, in plan order, in one Spark session.
+"""Run the learner's jobs unchanged, in plan order, on one JVM (each job in a new Spark session).
 
 Each script runs as Glue runs it (localglue.runner: `--JOB_NAME <file stem>`). A job that
 fails is reported with its script line and a one-line cause; a job that reads what a failed

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lakehouse.cli import warm
 from lakehouse.cli.run import PRELOAD_ENV
-from localglue.spark import stopped
+from localglue.spark import job_session, stopped
 
 # The server's own Spark and Python-worker settings stay: the JVM started with them.
 KEEP_ENV = ("PYSPARK_", "SPARK_", "JAVA_", "PY4J", "PYTHONPATH")
@@ -58,8 +58,6 @@ def _warm_up(spark) -> None:
 @contextlib.contextmanager
 def _request(conn: socket.socket, request: dict, spark):
     """The client's directory, environment and output, and a new Spark session, for one job."""
-    from localglue.spark import job_session
-
     saved_cwd, saved_env = os.getcwd(), dict(os.environ)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_modules = set(sys.modules)
