@@ -157,11 +157,19 @@ def verdict(report: dict) -> str:
     return why[0] + more
 
 
+def _isolation(isolation: dict) -> str:
+    """The child's one-line summary; a report written without one (an older or hand-made
+    report.json) shows its fields as they are rather than failing to render."""
+    if "summary" in isolation:
+        return isolation["summary"]
+    return ", ".join(f"{k}: {v}" for k, v in isolation.items())
+
+
 def terminal(report: dict) -> str:
     lines = [f"grade: {report['status'].upper()}  ({report['project']})"]
     lines.append(f"  why: {verdict(report)}".replace("`", ""))
     if report.get("isolation"):
-        lines.append(report["isolation"]["summary"])
+        lines.append(_isolation(report["isolation"]))
     for path in report.get("tampered", []):
         lines.append(f"the landing data changed while the jobs ran: {path}")
     for path in report.get("lake_removed", []):
@@ -254,7 +262,7 @@ def markdown(report: dict, folder: Path | None = None) -> str:
             f"Counts match: {report['counts_match'] or 'neither the rubric nor the strict counts'}"]  # fmt: skip
     if report.get("isolation"):
         out[-1] += "  "
-        out.append(f"Isolation: {_cell(report['isolation']['summary'])}")
+        out.append(f"Isolation: {_cell(_isolation(report['isolation']))}")
     out += [f"- the landing data changed while the jobs ran: `{_cell(p)}`"
             for p in report.get("tampered", [])]  # fmt: skip
     out += [f"- removed from the lake before reading (planted by a job): `{_cell(p)}`"

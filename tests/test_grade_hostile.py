@@ -146,14 +146,17 @@ def test_a_job_can_forge_its_own_status_but_no_count_and_no_other_jobs_result(gr
     """forge_its_result.py wrote a success with 14,460 rows over the runner's report pipe for
     every job number, and for itself with the token it found up the runner's call stack; then
     it failed without writing a row. Its own status is its word; the jobs after it keep their
-    own results; the table's count is the grader's, from the files: there are none."""
+    own results; the table's count is the grader's, from the files: there are none, so
+    the job that claimed 14,460 is named as having written 0."""
     report = graded["report"]
     scripts = [j["script"] for j in report["jobs"]]
     at = scripts.index("forge_its_result.py")
     job = report["jobs"][at]
     assert job["status"] == "SUCCEEDED"
     assert job["rows_written"] == {"s3://hostile-bucket/step_trainer/trusted/": 14460}
-    assert report["tables"]["step_trainer_trusted"]["rows"] is None
+    table = report["tables"]["step_trainer_trusted"]
+    assert (table["rows"], table["status"]) == (0, "empty")
+    assert table["reason"] == "0 rows written by forge_its_result.py"
     later = report["jobs"][at + 1 :]
     assert any(j["status"] == "FAILED" for j in later)
     assert [j["status"] for j in later] == [VERDICTS[j["script"]][0] for j in later]

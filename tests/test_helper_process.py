@@ -14,7 +14,14 @@ from localglue.helper_process import HelperProcess
 
 def report_of(counts: dict[str, int]) -> dict:
     tables = {
-        name: {"rows": n, "database": "stedi", "location": f"s3://b/{name}/", "expected": n}
+        name: {
+            "rows": n,
+            "database": "stedi",
+            "location": f"s3://b/{name}/",
+            "expected": n,
+            "expected_strict": n,
+            "status": "ok",
+        }
         for name, n in counts.items()
     }
     return {"tables": tables, "database": "stedi", "counts_match": "rubric"}

@@ -191,7 +191,7 @@ def validated(repo: Path, lake: str, profile: str, status: str) -> Path:
 def test_the_explore_notebook_takes_a_lake_whose_validation_of_the_profile_passed(
     tmp_path, monkeypatch, reports, chosen
 ):
-    monkeypatch.setattr(explore, "REPO", tmp_path)
+    monkeypatch.setattr(explore, "project_root", lambda: tmp_path)
     for lake, profile, status in reports:
         validated(tmp_path, lake, profile, status)
     found = explore._validated_repo_lake("strict")
@@ -200,7 +200,7 @@ def test_the_explore_notebook_takes_a_lake_whose_validation_of_the_profile_passe
 
 def test_the_explore_notebook_refuses_a_lake_whose_validation_failed(tmp_path, monkeypatch):
     """The rubric lake, validated as strict, failed: it must not be shown as the strict lake."""
-    monkeypatch.setattr(explore, "REPO", tmp_path)
+    monkeypatch.setattr(explore, "project_root", lambda: tmp_path)
     monkeypatch.delenv("STEDI_LAKE_STRICT", raising=False)
     validated(tmp_path, "lake", "strict", "failed")
     with pytest.raises(LakehouseError) as refused:

@@ -17,7 +17,7 @@ from test_pipeline_reference import GRADER_RUBRIC_COUNTS, reference_counts
 from localglue.lake import Lake
 from stedi import pipeline
 from stedi.ingest import ingest
-from stedi.tables import REPO
+from stedi.expected import COUNTS_FILE
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,7 @@ def strict_reference(shared_data) -> dict[str, int]:
 @pytest.mark.parametrize("profile", pipeline.PROFILES)
 def test_profile_gives_its_documented_counts(profile, shared_lake, strict_reference):
     lake = shared_lake(profile)
-    recorded = json.loads((REPO / "expectations" / "counts.json").read_text())
+    recorded = json.loads(COUNTS_FILE.read_text())
     want = GRADER_RUBRIC_COUNTS if profile == "rubric" else strict_reference
     got = {**{t: pipeline.count_rows(lake, t) for t in pipeline.LANDING_TABLES}, **counts(lake)}
     assert got == want == recorded["stedi-udacity"][profile]

@@ -99,7 +99,9 @@ def test_demo_validation_grade_and_aws_policy_run_from_another_folder(installed)
 
     again = installed("python", "-m", "validation.run", "--lake", "demo-lake", "--no-data-docs")
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    report = json.loads((installed.work / "reports" / "rubric" / "report.json").read_text())
+    report = json.loads(
+        (installed.work / "reports" / "demo-lake" / "rubric" / "report.json").read_text()
+    )
     assert report["profile"] == "rubric" and report["exit_code"] == 0
 
     project = installed.work / "my-project"
