@@ -16,8 +16,8 @@ from test_pipeline_reference import GRADER_RUBRIC_COUNTS, reference_counts
 
 from localglue.lake import Lake
 from stedi import pipeline
-from stedi.ingest import ingest
 from stedi.expected import COUNTS_FILE
+from stedi.ingest import ingest
 
 pytestmark = pytest.mark.e2e
 
