@@ -1,9 +1,11 @@
 """Find the eight rubric tables among a grade's outputs and count them with DuckDB.
 
-A table is found by its catalog name, else by what its catalog name, its location or its
-job's file name mean (names.rubric_table); landing tables are the files laid for each
-source. Counting reads the files (JSON lines, gzip or not, and Parquet) with DuckDB, never
-through Spark: the count is evidence independent of the runtime that wrote the data.
+A table is found where a job that succeeded wrote it: by its catalog name, else by what its
+catalog name, its location or its job's file name mean (names.rubric_table); landing tables
+are the files laid for each source. Counting reads the files in whatever format and codec
+the job wrote them (grading.formats) with DuckDB, never through Spark: the count is evidence
+independent of the runtime that wrote the data. A table found with no files holds "0 rows
+written by <script>"; a file nothing can read makes its table "unreadable", with the reason.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from grading import names, setup
 from grading.execute import SUCCEEDED, JobRun
+from grading.formats import Reader, Unreadable, one_line
 from grading.plan import Plan
 from localglue.lake import Lake
 from stedi.tables import LANDING_BY_SOURCE, TABLE_NAMES
@@ -26,37 +29,73 @@ class FoundTable:
     table: str | None = None  # the learner's catalog name
     produced_by: str | None = None  # script, None for landing
     files: list[str] = field(default_factory=list)
-    format: str | None = None
+    format: str | None = None  # as written: json | csv | parquet | orc | avro | mixed
     how: str | None = None  # "catalog name" | "name" | "location" | "job name" | "landing"
+    compression: str | None = None  # as written: none | gzip | snappy | ...
+    text_format: str | None = None  # json | csv: what the writing sink named for text files
+    header: bool = True  # a CSV sink's writeHeader
+
+    def relation(self, reader: Reader) -> str:
+        return reader.relation(self.files, self.text_format, self.header)
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+@dataclass
+class TableCount:
+    rows: int | None  # None: not found, or not readable
+    status: str | None = None  # "empty" | "unreadable": overrides the comparison
+    reason: str | None = None  # one line
 
 
-def relation(files: list[str]) -> str:
-    """The DuckDB table function reading these files (all Parquet or all JSON)."""
-    listed = "[" + ", ".join(_literal(f) for f in files) + "]"
-    if setup.is_parquet(Path(files[0])):
-        return f"read_parquet({listed}, union_by_name=true)"
-    return (
-        f"read_json_auto({listed}, format='newline_delimited', union_by_name=true, "
-        "sample_size=-1, ignore_errors=true)"
-    )
+def unreadable(error: Exception) -> str:
+    """The one-line reason a table's files could not be read (decoder or DuckDB error)."""
+    return one_line(error) or type(error).__name__
 
 
-def count_files(con, files: list[str]) -> int | None:
-    if not files:
-        return None
-    listed = "[" + ", ".join(_literal(f) for f in files) + "]"
-    if setup.is_parquet(Path(files[0])):
-        sql = f"SELECT count(*) FROM read_parquet({listed})"
-    else:
-        sql = f"SELECT count(*) FROM read_json_objects({listed}, format='auto')"
-    return int(con.execute(sql).fetchone()[0])
+def count_table(con, reader: Reader, entry: FoundTable) -> TableCount:
+    if not entry.files:
+        if entry.produced_by:
+            return TableCount(0, "empty", f"0 rows written by {entry.produced_by}")
+        return TableCount(None)
+    import duckdb
+
+    try:
+        sql = reader.count_sql(entry.files, entry.text_format, entry.header)
+        rows = int(con.execute(sql).fetchone()[0])
+    except (Unreadable, duckdb.Error) as exc:
+        return TableCount(None, "unreadable", unreadable(exc))
+    if rows == 0 and entry.produced_by:
+        return TableCount(0, "empty", f"0 rows written by {entry.produced_by}")
+    return TableCount(rows)
 
 
 RANKS = ("catalog name", "name", "location", "job name")
+
+
+def _text_format(write) -> str | None:
+    fmt = (write.format or "").lower()
+    return fmt if fmt in ("json", "csv") else None
+
+
+def _header(write) -> bool:
+    flag = (write.format_options or {}).get("writeHeader", True)
+    return str(flag).lower() not in ("false", "0", "no")
+
+
+def written_files(lake: Lake, location: str, plan: Plan) -> list[str]:
+    """The data files at a location, without the folders of other tables inside it (a job
+    writing s3://b/customer/ leaves customer/landing/ and customer/trusted/ theirs)."""
+    known = {x.location for x in plan.landing} | {t.location for t in plan.tables.values()}
+    known |= {w.location for job in plan.jobs for w in job.writes}
+    inside = [
+        Path(lake.local_path(k))
+        for k in known
+        if k and k != location and names.folder(k).startswith(names.folder(location))
+    ]
+    return [
+        str(p)
+        for p in setup.data_files(Path(lake.local_path(location)))
+        if not any(folder in p.parents for folder in inside)
+    ]
 
 
 def identify(plan: Plan, runs: list[JobRun], lake: Lake, laid: dict[str, list[str]]):
@@ -95,7 +134,7 @@ def identify(plan: Plan, runs: list[JobRun], lake: Lake, laid: dict[str, list[st
                     continue
                 if guess in best and best[guess][0] < rank:
                     break
-                files = [str(p) for p in setup.data_files(Path(lake.local_path(location)))]
+                files = written_files(lake, location, plan)
                 best[guess] = (
                     rank,
                     FoundTable(
@@ -106,22 +145,34 @@ def identify(plan: Plan, runs: list[JobRun], lake: Lake, laid: dict[str, list[st
                         job.path.relative_to(plan.project).as_posix(),
                         files,
                         how=RANKS[rank],
+                        text_format=_text_format(write),
+                        header=_header(write),
                     ),
                 )
                 break
     found.update({name: entry for name, (_, entry) in best.items()})
-    for entry in found.values():
-        if entry.files:
-            entry.format = "parquet" if setup.is_parquet(Path(entry.files[0])) else "json"
     return found
 
 
-def count_tables(found: dict[str, FoundTable]) -> dict[str, int | None]:
+def describe(found: dict[str, FoundTable], reader: Reader) -> None:
+    """Each found table's format and compression as its files hold them."""
+    for entry in found.values():
+        if not entry.files:
+            continue
+        try:
+            kind = reader.written(entry.files, entry.text_format)
+        except Unreadable:
+            continue
+        entry.format, entry.compression = kind.format, kind.codec
+
+
+def count_tables(found: dict[str, FoundTable], reader: Reader) -> dict[str, TableCount]:
     import duckdb
 
+    describe(found, reader)
     con = duckdb.connect()
     try:
-        return {name: count_files(con, found[name].files) if name in found else None
-                for name in TABLE_NAMES}  # fmt: skip
+        return {name: count_table(con, reader, found[name]) if name in found
+                else TableCount(None) for name in TABLE_NAMES}  # fmt: skip
     finally:
         con.close()

@@ -3,7 +3,10 @@
 Scripts are recognised by content (they import awsglue and make a GlueContext), so
 `Step Trainer Trusted to ML Curated.py` counts and a helper module does not. DDL is any
 `CREATE EXTERNAL TABLE` statement in a .sql/.ddl/.hql/.txt/.rtf file; a file may hold
-several. A statement that does not parse is reported and skipped, never fatal.
+several. DDL saved as RTF (TextEdit's default) is read for the SQL inside, and a table name
+with an unquoted hyphenated database (`stedi-db.customer_landing`, which Athena's editor
+runs) is read as that database. A statement that does not parse is reported and skipped,
+never fatal.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ class DdlTable:
     database: str | None
     name: str
     table_input: dict
+    from_rtf: bool = False
 
     @property
     def location(self) -> str:
@@ -75,6 +79,84 @@ def _statements(text: str) -> list[str]:
     return out
 
 
+# RTF groups whose text is not document text (font and colour tables, metadata, pictures).
+RTF_SKIP = {"fonttbl", "colortbl", "stylesheet", "info", "pict", "header", "footer",
+            "expandedcolortbl", "listtable", "listoverridetable", "generator"}  # fmt: skip
+RTF_TOKEN = re.compile(
+    r"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|([^\\{}\r\n]+)|[\r\n]"
+)
+RTF_BREAKS = {"par": "\n", "line": "\n", "tab": "\t", "cell": "\t", "row": "\n"}
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def is_rtf(text: str) -> bool:
+    return text.lstrip().startswith("{\\rtf")
+
+
+def rtf_text(rtf: str) -> str:
+    """The plain text of an RTF document: control words stripped, `\\par` a line break,
+    escapes decoded; the typographic quotes a word processor puts in SQL made straight."""
+    out: list[str] = []
+    skipping: list[bool] = [False]  # per open group: is its text skipped
+    fresh = False  # just after `{`: the group's first control word may name a destination
+    fallback = 0  # characters after \\uN that stand in for it in older readers: dropped
+    for word, arg, hexa, symbol, brace, text in RTF_TOKEN.findall(rtf):
+        if fallback and (hexa or text):
+            fallback -= 1
+            if hexa:
+                continue
+            text = text[1:]
+        if brace == "{":
+            skipping.append(skipping[-1])
+            fresh = True
+            continue
+        if brace == "}":
+            if len(skipping) > 1:
+                skipping.pop()
+            fresh = False
+            continue
+        if symbol == "*" and fresh:
+            skipping[-1] = True
+        if word and fresh and word in RTF_SKIP:
+            skipping[-1] = True
+        fresh = False
+        if skipping[-1]:
+            continue
+        if word:
+            if word in RTF_BREAKS:
+                out.append(RTF_BREAKS[word])
+            elif word == "u" and arg:
+                out.append(chr(int(arg) % 65536))
+                fallback = 1
+        elif hexa:
+            out.append(bytes([int(hexa, 16)]).decode("cp1252", errors="replace"))
+        elif symbol in ("\\", "{", "}"):
+            out.append(symbol)
+        elif symbol == "~":
+            out.append(" ")
+        elif symbol in ("\n", "\r"):
+            out.append("\n")  # a backslash before a line break is \par
+        elif text:
+            out.append(text)
+    return "".join(out).translate(SMART_QUOTES)
+
+
+# `CREATE EXTERNAL TABLE [IF NOT EXISTS] stedi-db.customer_landing`: the unquoted name.
+CREATE_NAME = re.compile(
+    r"(create\s+external\s+table\s+(?:if\s+not\s+exists\s+)?)([A-Za-z0-9_.-]*-[A-Za-z0-9_.-]*)",
+    re.IGNORECASE,
+)
+
+
+def quote_hyphenated_name(statement: str) -> str:
+    """Backquote each part of an unquoted hyphenated table name, as Athena's editor reads it."""
+    return CREATE_NAME.sub(
+        lambda m: m.group(1) + ".".join(f"`{p}`" if p else p for p in m.group(2).split(".")),
+        statement,
+        count=1,
+    )
+
+
 def qualified(database: str | None, name: str) -> tuple[str | None, str]:
     """Athena's "Generate table DDL" writes `db.table` inside ONE pair of backticks; Athena
     (Hive) reads that as table `table` in database `db`, and so must the grade."""
@@ -92,18 +174,19 @@ def find_ddl(project: Path) -> tuple[list[DdlTable], list[Skipped]]:
         if path.suffix.lower() not in DDL_SUFFIXES:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
+        from_rtf = is_rtf(text)
+        if from_rtf:
+            text = rtf_text(text)
         if not CREATE.search(text):
-            continue
-        if text.lstrip().startswith("{\\rtf"):
-            skipped.append(Skipped(path, "an RTF document, not plain SQL: save it as plain text"))
             continue
         for statement in _statements(text):
             try:
-                database, table_input = table_input_from_ddl(statement)
+                database, table_input = table_input_from_ddl(quote_hyphenated_name(statement))
             except (LakehouseError, Exception) as exc:  # sqlglot raises many kinds
                 reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
                 skipped.append(Skipped(path, reason))
                 continue
             database, name = qualified(database, table_input["Name"])
-            tables.append(DdlTable(path, database, name, {**table_input, "Name": name}))
+            table_input = {**table_input, "Name": name}
+            tables.append(DdlTable(path, database, name, table_input, from_rtf))
     return tables, skipped

@@ -66,6 +66,18 @@ def rubric_table(text: str) -> str | None:
     return None
 
 
+# A bucket no S3 bucket could be named (`${{ secrets.BUCKET }}`, `<your-bucket>`,
+# `YOUR_BUCKET`), or one that says it is a placeholder (`your-bucket-name`).
+PLACEHOLDER = re.compile(r"[${}<>\s]|^your|-your(-|$)|(^|-)bucket-name(-|$)", re.IGNORECASE)
+CONSTANT = re.compile(r"[A-Z0-9_]*[A-Z][A-Z0-9_]*")  # YOUR_BUCKET, S3_BUCKET
+
+
+def is_placeholder(bucket_name: str) -> bool:
+    if CONSTANT.fullmatch(bucket_name):
+        return True
+    return PLACEHOLDER.search(bucket_name.replace("_", "-")) is not None
+
+
 def folder(uri: str) -> str:
     """s3a://B/k (or s3://B/k/file.json) -> s3://B/k/: the folder a location names."""
     uri = re.sub(r"^s3[an]?://", "s3://", uri.strip())

@@ -1,19 +1,28 @@
 """What each script reads and writes, where the landing data goes, and the job order.
 
-Everything is read statically (localglue.scripts), before anything runs:
+Everything is read statically (localglue.scripts), before anything runs, with the job
+arguments a grader passes (`--job-arg S3_SOURCE=...`, for paths built from them):
 - a catalog table's location comes from the project's DDL, else from the sink that registers
-  it, else (a `write_dynamic_frame.from_catalog` target with no DDL) a location created for
-  the grade under the job's bucket, else from a known location matched by name ("crawled",
-  as the learner's crawler did on AWS);
-- landing locations are the locations read but written by no other job; each is identified
-  as a STEDI source from its folder and table names or its DDL columns, else its bucket;
-- a job runs after the jobs that write what it reads.
-Two scripts writing one table, a cycle or an unidentified landing location is one
-PlanError (exit 2) naming the scripts and the `--order` flag.
+  it, else (a `write_dynamic_frame.from_catalog` target with no DDL) the S3 folder the jobs
+  that read it look in, else a location created for the grade under the job's bucket, else
+  from a known location matched by name ("crawled", as the learner's crawler did on AWS);
+- landing locations are the locations read but written by no other job whose folder, table
+  and DDL names do not say trusted or curated (a `customer/curated/` folder no job writes
+  starts empty, as in a fresh account); each is identified as a STEDI source from its folder
+  and table names or its DDL columns, else its bucket;
+- a bucket written as a placeholder (`${{ secrets.BUCKET }}`, `<your-bucket>`) is graded as
+  a stand-in bucket;
+- a job runs after the jobs that write what it reads; two scripts writing one table run in
+  the order a learner would have run them (a draft or old copy first), or `--order`'s;
+- a script that asks getResolvedOptions for an argument nobody passed fails as Glue would,
+  naming the `--job-arg` that fixes it.
+Whatever the plan decided for the learner is one line in `notes` (the report's). A cycle or
+an unidentified landing location is one PlanError (exit 2) naming the `--order` flag.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +34,12 @@ from localglue.scripts import Script, read_script
 
 DEFAULT_DATABASE = "default"  # what Athena and Glue use when none is named
 DEFAULT_BUCKET = "grade-bucket"
+STAND_IN_BUCKET = "stand-in-bucket"  # what a placeholder bucket is graded as
+# Arguments Glue always passes or lets a script ask for without a value.
+GLUE_ARGUMENTS = {"JOB_NAME", "TempDir", "RedshiftTempDir"}
+# Words of a script's path that mark a copy a learner ran before the one they kept.
+DRAFT_WORDS = {"old", "draft", "drafts", "backup", "bak", "copy", "test", "tmp", "temp",
+               "unused", "archive", "archived", "previous", "deprecated", "v1"}  # fmt: skip
 
 
 class PlanError(LakehouseError):
@@ -39,6 +54,7 @@ class Access:
     database: str | None = None
     table: str | None = None
     format: str | None = None
+    format_options: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -86,9 +102,17 @@ class Plan:
     tables: dict[str, CatalogTable]  # lower-case name -> where it lives
     database: str
     not_run: list[str] = field(default_factory=list)  # scripts left out by --order
+    job_args: dict[str, str] = field(default_factory=dict)  # --job-arg KEY=VALUE
+    stand_ins: dict[str, str] = field(default_factory=dict)  # placeholder bucket -> stand-in
+    notes: list[str] = field(default_factory=list)  # what the grade decided for the learner
 
     def job(self, name: str) -> JobPlan:
         return next(j for j in self.jobs if j.name == name)
+
+    @property
+    def argv(self) -> list[str]:
+        """The job arguments every job is started with, after --JOB_NAME."""
+        return [item for key, value in self.job_args.items() for item in (f"--{key}", value)]
 
 
 def _rel(project: Path, path: Path) -> str:
@@ -98,12 +122,22 @@ def _rel(project: Path, path: Path) -> str:
         return str(path)
 
 
-def _read_job(project: Path, path: Path) -> JobPlan:
+def _read_job(project: Path, path: Path, job_args: dict[str, str]) -> JobPlan:
     job = JobPlan(path, path.stem, None)
     try:
-        job.script = read_script(path)
+        job.script = read_script(path, arguments={"JOB_NAME": job.name, **job_args})
     except (SyntaxError, ValueError) as exc:
         job.error = f"{type(exc).__name__}: {exc}"
+        return job
+    missing = [a for a in job.script.arguments if a not in GLUE_ARGUMENTS | job_args.keys()]
+    if missing:
+        flags = ", ".join(f"--{m}" for m in missing)
+        fixes = " ".join(f"--job-arg {m}=VALUE" for m in missing)
+        job.error = (
+            f"GlueArgumentError: the following arguments are required: {flags} (the script "
+            f"asks getResolvedOptions for them; on AWS the job's parameters passed them): "
+            f"grade with {fixes}"
+        )
     return job
 
 
@@ -182,7 +216,9 @@ def _accesses(job: JobPlan, tables: dict[str, CatalogTable], database: str) -> N
     for k in script.sinks:
         if k.kind == "s3":
             location = names.folder(k.path) if k.path else None
-            job.writes.append(Access("s3", location, k.line, k.database, k.table, k.format))
+            job.writes.append(
+                Access("s3", location, k.line, k.database, k.table, k.format, k.format_options)
+            )
         else:
             known = tables.get((k.table or "").lower())
             job.writes.append(
@@ -198,11 +234,19 @@ def _accesses(job: JobPlan, tables: dict[str, CatalogTable], database: str) -> N
 
 
 def _writes(job: JobPlan, access: Access) -> bool:
-    """Whether `job` writes what `access` reads: the table, or a folder holding the location."""
+    """Whether `job` writes what `access` reads: the table, the folder, a folder inside the
+    one read (a reader recurses), or a partition folder (`key=value/`) of the one written.
+    A job writing `customer/` does not write `customer/landing/`: its files land beside it."""
     for w in job.writes:
         if access.kind == "catalog" and w.table and w.table.lower() == access.table:
             return True
-        if access.location and w.location and names.folder(access.location).startswith(w.location):
+        if not (access.location and w.location):
+            continue
+        read, written = names.folder(access.location), names.folder(w.location)
+        if written.startswith(read):
+            return True
+        below = read[len(written) :].strip("/").split("/") if read.startswith(written) else []
+        if below and all("=" in part for part in below):
             return True
     return False
 
@@ -236,11 +280,34 @@ def _crawl_locations(jobs, tables, database) -> None:
                         a.location = location
 
 
-def _landing(jobs, tables) -> list[Landing]:
+def _says_written(read: Access, tables: dict[str, CatalogTable]) -> str | None:
+    """The zone (trusted, curated) a read's folder, table or DDL name gives it, unless one of
+    them says landing: such a folder holds what a job wrote, not source data."""
+    names_of = [names.folder(read.location)[len("s3://") :].split("/", 1)[-1]]
+    if read.table:
+        names_of.append(read.table)
+        known = tables.get(read.table)
+        if known and known.ddl:
+            names_of.append(known.ddl.name)
+    zones = {names.zone_of(n) for n in names_of} - {None}
+    if "landing" in zones:
+        return None
+    return next((z for z in ("curated", "trusted") if z in zones), None)
+
+
+def _landing(jobs, tables, notes: list[str], project: Path) -> list[Landing]:
     found: dict[str, Landing] = {}
     for job in jobs:
         for read in job.reads:
             if not read.location or any(_writes(o, read) for o in jobs if o is not job):
+                continue
+            zone = _says_written(read, tables)
+            if zone:
+                notes.append(
+                    f"{_rel(project, job.path)} line {read.line} reads {read.location}, which no "
+                    f"job in the project writes and whose name says {zone}, not landing: it "
+                    "starts empty, as in a fresh account"
+                )
                 continue
             columns = []
             if read.kind == "catalog" and tables[read.table].ddl:
@@ -263,23 +330,51 @@ def _landing(jobs, tables) -> list[Landing]:
     return list(found.values())
 
 
-def _check_single_writers(jobs, project) -> None:
+def _is_draft(job: JobPlan, project: Path) -> bool:
+    return bool(DRAFT_WORDS & set(names.words(_rel(project, job.path))))
+
+
+STUDIO_NODE = re.compile(r"_node(\d{13})\b")  # Glue Studio node ids: epoch ms of creation
+
+
+def _created(job: JobPlan) -> int:
+    """When Glue Studio made the job's first node (its node ids are epoch milliseconds);
+    hand-written scripts, which have none, sort last."""
+    stamps = [int(n) for n in STUDIO_NODE.findall(job.script.text)] if job.script else []
+    return min(stamps, default=1 << 62)
+
+
+def _shared_targets(jobs) -> dict[str, list[JobPlan]]:
+    """{target: its writers} for every table or location two or more jobs write."""
     by_target: dict[str, list[JobPlan]] = {}
     for job in jobs:
         for w in job.writes:
-            for key in {w.table and f"table {w.table}", w.location and f"location {w.location}"}:
+            for key in (w.table and f"table {w.table}", w.location and f"location {w.location}"):
                 if key and job not in by_target.setdefault(key, []):
                     by_target[key].append(job)
-    for key, writers in by_target.items():
-        if len(writers) > 1:
-            listed = " and ".join(_rel(project, j.path) for j in writers)
-            raise PlanError(
-                f"{listed} both write {key}; pass --order with the scripts to run, in order "
-                "(leave out the one you did not submit)"
-            )
+    return {k: v for k, v in by_target.items() if len(v) > 1}
+
+
+def _writers_note(shared, ordered: list[JobPlan], project: Path, order) -> list[str]:
+    notes, seen = [], set()
+    for key, writers in shared.items():
+        run = [j for j in ordered if j in writers]
+        names_ = tuple(_rel(project, j.path) for j in run)
+        if len(run) < 2 or names_ in seen:
+            continue
+        seen.add(names_)
+        how = "in the --order given" if order else "in the order a learner would have run them"
+        notes.append(
+            f"{' and '.join(names_)} all write {key}: they ran {how} ({', '.join(names_)}), so "
+            "it holds what each wrote, as on AWS after running them in turn; pass --order "
+            "with the scripts you submit to grade only those"
+        )
+    return notes
 
 
 def _order(jobs: list[JobPlan], project: Path) -> list[JobPlan]:
+    """Each job after the jobs that write what it reads; of two ready, a draft or old copy
+    first, then the one Glue Studio made first (a learner ran it before the one they kept)."""
     for job in jobs:
         reads = job.reads
         job.after = [o.name for o in jobs if o is not job and any(_writes(o, r) for r in reads)]
@@ -293,8 +388,9 @@ def _order(jobs: list[JobPlan], project: Path) -> list[JobPlan]:
                 f"the jobs {listed} read each other's outputs in a cycle; pass --order "
                 "SCRIPT ... to give the order they ran in"
             )
-        done.append(ready[0])
-        pending.remove(ready[0])
+        first = min(ready, key=lambda j: (not _is_draft(j, project), _created(j)))
+        done.append(first)
+        pending.remove(first)
     return done
 
 
@@ -314,30 +410,100 @@ def _pick(jobs: list[JobPlan], order: list[str], project: Path) -> list[JobPlan]
     return picked
 
 
+def _where_readers_look(jobs, tables) -> None:
+    """A from_catalog target no DDL defines lives where the other jobs' S3 reads look for it
+    (matched by name), not at a location made up for the grade."""
+    for key, table in tables.items():
+        if table.how != "created":
+            continue
+        writers = [j for j in jobs if any(w.table == key for w in j.writes)]
+        looked = {
+            r.location
+            for j in jobs
+            if j not in writers
+            for r in j.reads
+            if r.kind == "s3" and r.location and not any(_writes(o, r) for o in jobs)
+        }
+        scored = sorted(((names.name_matches(key, loc), loc) for loc in looked), reverse=True)
+        best = [loc for score, loc in scored if score and score == scored[0][0]]
+        if len(best) != 1:
+            continue
+        table.location = best[0]
+        for job in writers:
+            for w in job.writes:
+                if w.kind == "catalog" and w.table == key:
+                    w.location = best[0]
+
+
+def _stand_ins(jobs, ddl, notes: list[str]) -> dict[str, str]:
+    """{placeholder bucket: the stand-in it is graded as}, each said in the notes."""
+    uris = [t.location for t in ddl]
+    for job in jobs:
+        script = job.script
+        uris += [p for s in script.sources for p in s.paths] if script else []
+        uris += [k.path for k in script.sinks if k.path] if script else []
+    found = sorted({names.bucket(u) for u in uris if isinstance(u, str) and u.startswith("s3")})
+    placeholders = [b for b in found if names.is_placeholder(b)]
+    for bucket in placeholders:
+        notes.append(
+            f"bucket {bucket!r} is a placeholder, not a bucket name: graded with the stand-in "
+            f"bucket s3://{STAND_IN_BUCKET}/"
+        )
+    return dict.fromkeys(placeholders, STAND_IN_BUCKET)
+
+
+def _copies_run_once(jobs: list[JobPlan], project: Path, notes: list[str]) -> list[JobPlan]:
+    """Byte-identical scripts are one Glue job saved twice (a copy per folder): run once."""
+    kept: dict[str, JobPlan] = {}
+    for job in jobs:
+        text = job.script.text if job.script else job.path.read_bytes().decode("latin-1")
+        first = kept.setdefault(text, job)
+        if first is not job:
+            notes.append(
+                f"{_rel(project, job.path)} is a copy of {_rel(project, first.path)} (the same "
+                "script): run once, as one Glue job"
+            )
+    return list(kept.values())
+
+
 def make_plan(
-    project: Path, scripts: list[Path], ddl: list[DdlTable], order: list[str] | None = None
+    project: Path,
+    scripts: list[Path],
+    ddl: list[DdlTable],
+    order: list[str] | None = None,
+    job_args: dict[str, str] | None = None,
 ) -> Plan:
     if not scripts:
         raise PlanError(
             f"no Glue job scripts under {project}: a script imports awsglue and makes a "
             "GlueContext; pass the folder that holds your exported jobs"
         )
-    jobs = [_read_job(project, p) for p in scripts]
+    job_args = dict(job_args or {})
+    notes = [
+        f"{_rel(project, f)}: DDL read from an RTF document (the SQL inside, control words "
+        "stripped)"
+        for f in dict.fromkeys(t.file for t in ddl if t.from_rtf)
+    ]
+    jobs = [_read_job(project, p, job_args) for p in scripts]
+    stand_ins = _stand_ins(jobs, ddl, notes)
     database = _default_database(jobs, ddl)
     tables = _catalog_tables(jobs, ddl, database)
     for job in jobs:
         if job.script:
             _accesses(job, tables, database)
-    chosen = _pick(jobs, order, project) if order else jobs
+    chosen = _pick(jobs, order, project) if order else _copies_run_once(jobs, project, notes)
     not_run = [_rel(project, j.path) for j in jobs if j not in chosen]
+    if order and not_run:
+        notes.append(f"--order leaves out {', '.join(not_run)}: not run")
+    _where_readers_look(chosen, tables)
     _crawl_locations(chosen, tables, database)
-    if not order:
-        _check_single_writers(chosen, project)
-    landing = _landing(chosen, tables)
+    shared = _shared_targets(chosen)
+    landing = _landing(chosen, tables, notes, project)
     if order:
         for i, job in enumerate(chosen):  # --order: a job depends on earlier jobs only
             job.after = [o.name for o in chosen[:i] if any(_writes(o, r) for r in job.reads)]
         ordered = chosen
     else:
         ordered = _order(chosen, project)
-    return Plan(project, ordered, landing, tables, database, not_run)
+    notes += _writers_note(shared, ordered, project, order)
+    return Plan(project, ordered, landing, tables, database, not_run, job_args, stand_ins, notes)

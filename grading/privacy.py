@@ -10,11 +10,16 @@ a shareWithResearchAsOfDate that is not null. Checks:
   step trainer): shown;
 - identifier columns in machine_learning_curated: shown.
 Counts only; rows appear only with --rows (they are personal data).
+
+A check that could not read its input FAILS, with the reason (a table whose files no reader
+here understands, or customer landing files that give no consent to check against): a
+privacy check that read nothing has checked nothing.
 """
 
 from __future__ import annotations
 
-from grading.count import FoundTable, relation
+from grading.count import FoundTable, unreadable
+from grading.formats import Reader, Unreadable
 from stedi.tables import ACCELEROMETER_TRUSTED, BY_NAME, IDENTIFIER_COLUMNS
 from stedi.tables import MACHINE_LEARNING_CURATED as ML
 
@@ -30,8 +35,7 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _consent_tables(con, customer_files: list[str]) -> None:
-    rel = relation(customer_files)
+def _consent_tables(con, rel: str) -> None:
     cols = _columns(con, rel)
     email, serial = _q(cols.get("email", "email")), cols.get("serialnumber")
     consent = cols.get(CONSENT)
@@ -59,8 +63,7 @@ def _examples(con, sql: str, rows: bool) -> list | None:
     return [dict(zip(names, map(str, r), strict=True)) for r in cur.fetchall()]
 
 
-def non_consenting_rows(con, entry: FoundTable, rows: bool) -> dict:
-    rel = relation(entry.files)
+def non_consenting_rows(con, entry: FoundTable, rel: str, rows: bool) -> dict:
     cols = _columns(con, rel)
     tests = []
     for key, sql in (
@@ -80,10 +83,7 @@ def non_consenting_rows(con, entry: FoundTable, rows: bool) -> dict:
     return out
 
 
-def readings_before_consent(con, entry: FoundTable | None) -> dict:
-    if entry is None or not entry.files:
-        return {"rows": None, "note": "table not found"}
-    rel = relation(entry.files)
+def readings_before_consent(con, rel: str) -> dict:
     cols = _columns(con, rel)
     if "user" not in cols or "timestamp" not in cols:
         return {"rows": None, "note": "needs user and timestamp columns"}
@@ -94,10 +94,7 @@ def readings_before_consent(con, entry: FoundTable | None) -> dict:
     return {"rows": int(n)}
 
 
-def cross_customer_pairs(con, entry: FoundTable | None) -> dict:
-    if entry is None or not entry.files:
-        return {"rows": None, "note": "table not found"}
-    rel = relation(entry.files)
+def cross_customer_pairs(con, rel: str) -> dict:
     cols = _columns(con, rel)
     if "user" not in cols or "serialnumber" not in cols:
         return {"rows": None, "note": "needs user and serialnumber columns to tell"}
@@ -109,32 +106,76 @@ def cross_customer_pairs(con, entry: FoundTable | None) -> dict:
     return {"rows": int(n)}
 
 
-def identifier_columns(con, entry: FoundTable | None) -> list[str] | None:
-    if entry is None or not entry.files:
-        return None
-    return sorted(c for c in _columns(con, relation(entry.files)) if c in IDENTIFIER_COLUMNS)
+def identifier_columns(con, rel: str) -> list[str]:
+    return sorted(c for c in _columns(con, rel) if c in IDENTIFIER_COLUMNS)
 
 
-def check(found: dict[str, FoundTable], customer_files: list[str], rows: bool = False) -> dict:
+NOT_FOUND = {"rows": None, "note": "table not found"}
+
+
+def _shown(con, reader: Reader, entry: FoundTable | None, measure, counted: bool = True):
+    """A shown (not failing) measure of one table, or why it could not be taken."""
     import duckdb
 
+    if entry is None or not entry.files:
+        return dict(NOT_FOUND) if counted else None
+    try:
+        return measure(con, entry.relation(reader))
+    except (Unreadable, duckdb.Error) as exc:
+        return {"rows": None, "note": f"not readable: {unreadable(exc)}"} if counted else None
+
+
+def _leaks(con, reader: Reader, entry: FoundTable, rows: bool) -> dict:
+    import duckdb
+
+    try:
+        return non_consenting_rows(con, entry, entry.relation(reader), rows)
+    except (Unreadable, duckdb.Error) as exc:
+        return {"table": entry.name, "rows": None, "by": [], "status": "unreadable",
+                "reason": unreadable(exc)}  # fmt: skip
+
+
+def check(
+    found: dict[str, FoundTable],
+    customer_files: list[str],
+    rows: bool = False,
+    reader: Reader | None = None,
+) -> dict:
+    import duckdb
+
+    if reader is None:
+        with Reader() as own:
+            return check(found, customer_files, rows, own)
     con = duckdb.connect()
     try:
-        _consent_tables(con, customer_files)
+        try:
+            _consent_tables(con, reader.relation(customer_files))
+        except (Unreadable, duckdb.Error) as exc:
+            reason = f"the customer landing files could not be read: {unreadable(exc)}"
+            return {"status": "failed", "reason": reason, "non_consenting_rows": [],
+                    "readings_before_consent": {"rows": None, "note": reason},
+                    "cross_customer_pairs": {"rows": None, "note": reason},
+                    "identifier_columns": None}  # fmt: skip
         outputs = [
-            non_consenting_rows(con, entry, rows)
+            _leaks(con, reader, entry, rows)
             for name, entry in found.items()
             if not BY_NAME[name].is_landing and entry.files
         ]
         leaked = sum(o["rows"] or 0 for o in outputs)
-        return {
-            "status": "failed" if leaked else "passed",
+        blind = [o for o in outputs if o.get("status") == "unreadable"]
+        doc = {
+            "status": "failed" if leaked or blind else "passed",
             "non_consenting_rows": outputs,
-            "readings_before_consent": readings_before_consent(
-                con, found.get(ACCELEROMETER_TRUSTED.name)
+            "readings_before_consent": _shown(
+                con, reader, found.get(ACCELEROMETER_TRUSTED.name), readings_before_consent
             ),
-            "cross_customer_pairs": cross_customer_pairs(con, found.get(ML.name)),
-            "identifier_columns": identifier_columns(con, found.get(ML.name)),
+            "cross_customer_pairs": _shown(con, reader, found.get(ML.name), cross_customer_pairs),
+            "identifier_columns": _shown(
+                con, reader, found.get(ML.name), identifier_columns, counted=False
+            ),
         }
+        if blind:
+            doc["reason"] = "; ".join(f"{o['table']}: {o['reason']}" for o in blind)
+        return doc
     finally:
         con.close()

@@ -8,6 +8,14 @@ Layout under the lake root:
   <root>/_runs/                run lock and run records
   <root>/_staging/             a running job's uncommitted writes and its commit journal
                                (see transaction.py)
+  <root>/_buckets.json         bucket stand-ins: {"name a script writes": "bucket it maps to"},
+                               for a bucket written as a placeholder (`${{ secrets.BUCKET }}`,
+                               `<your-bucket>`) that no S3 bucket could be named
+  <root>/_logs/                failed jobs' logs (see job_errors.py)
+  <root>/_dataset.json         which dataset landing holds (stedi.ingest)
+
+A job names data only: the first folder under the root is a bucket, for s3://, file:// and
+plain paths alike, so no job path reaches the lake's own folders (all named `_...`).
 
 The root is a local path or a file:// URI (`--lake file:///abs/lake`). Other Hadoop
 file systems (s3a:// through hadoop-aws, hdfs://) are not shipped: the runtime moves
@@ -29,6 +37,9 @@ S3_SCHEMES = ("s3://", "s3a://", "s3n://")
 # Looser than S3's rules (tests use one-letter buckets) but never a lake folder such as
 # _catalog, never a dot name, never a path.
 BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
+BUCKETS_FILE = "_buckets.json"
+# The lake's own folders and files (see the module docstring): never a bucket, never a job path.
+BOOKKEEPING = ("_catalog", "_bookmarks", "_quarantine", "_runs", "_staging", "_logs")
 # Glue Data Catalog database and table names as local file names: letters, digits, _ and -.
 CATALOG_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,254}")
 
@@ -80,6 +91,33 @@ def resolve_root(cli_value: str | os.PathLike | None = None) -> Path:
 class Lake:
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = resolve_root(root)
+        self.stand_ins = self._read_stand_ins()
+
+    def _read_stand_ins(self) -> dict[str, str]:
+        import json
+
+        path = self.root / BUCKETS_FILE
+        if not path.is_file():
+            return {}
+        try:
+            found = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise LakehouseError(f"{path} is not a JSON object of bucket stand-ins: {exc}") from exc
+        return {str(k): self._check_stand_in(v) for k, v in dict(found).items()}
+
+    @staticmethod
+    def _check_stand_in(bucket) -> str:
+        if not isinstance(bucket, str) or not BUCKET.fullmatch(bucket) or ".." in bucket:
+            raise LakehouseError(f"bucket stand-in {bucket!r} is not a valid bucket name")
+        return bucket
+
+    def set_stand_ins(self, stand_ins: dict[str, str]) -> None:
+        """Map placeholder bucket names to real ones, for this lake and every later Lake of it."""
+        import json
+
+        self.stand_ins = {k: self._check_stand_in(v) for k, v in stand_ins.items()}
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / BUCKETS_FILE).write_text(json.dumps(self.stand_ins, indent=2) + "\n")
 
     def __repr__(self) -> str:
         return f"Lake({str(self.root)!r})"
@@ -114,9 +152,11 @@ class Lake:
 
         Every reader, sink, purge, crawl, catalog location and bookmark goes through here.
         s3://, s3a:// and s3n:// need a bucket and a relative key without `..`; file:// URIs
-        and plain paths must resolve (symbolic links followed) inside the lake root.
-        Anything else raises OutsideLakeError naming the path: nothing outside the lake is
-        read, written or deleted.
+        and plain paths must resolve (symbolic links followed) inside the lake root. All of
+        them must land in a bucket: never the root itself, never its own folders (_catalog,
+        _staging, ...). Anything else raises OutsideLakeError naming the path: nothing outside
+        the lake's buckets is read, written or deleted. Listings call it again for each file
+        they return (check_file), so a symbolic link is judged where it points when it is used.
         """
         text = os.fspath(uri)
         if "\0" in text:
@@ -124,6 +164,7 @@ class Lake:
         scheme = next((s for s in S3_SCHEMES if text.lower().startswith(s)), None)
         if scheme is not None:
             bucket, _, key = text[len(scheme) :].partition("/")
+            bucket = self.stand_ins.get(bucket, bucket)
             if not bucket:
                 raise OutsideLakeError(f"path {text}: empty bucket name; write s3://BUCKET/KEY")
             if not BUCKET.fullmatch(bucket) or ".." in bucket:
@@ -153,7 +194,22 @@ class Lake:
                 f"path {text} resolves to {real}, outside the lake {self.root}; "
                 "jobs may only name paths inside the lake"
             )
+        inside = real.relative_to(self.root).parts
+        if not inside:
+            raise OutsideLakeError(
+                f"path {text} is the lake root {self.root} itself; name a bucket in it "
+                "(s3://BUCKET/KEY)"
+            )
+        if not BUCKET.fullmatch(inside[0]):
+            raise OutsideLakeError(
+                f"path {text} resolves to {real}, in the lake's own {inside[0]!r}, not in a "
+                f"bucket; jobs may not read or write {', '.join(BOOKKEEPING)}"
+            )
         return str(candidate)
+
+    def check_file(self, path: str | os.PathLike) -> str:
+        """A listed file, judged at use: where it points now must be in one of the buckets."""
+        return self.local_path(os.fspath(path))
 
     def s3_uri(self, local: str | os.PathLike) -> str:
         """Inverse of local_path, for paths inside the lake."""

@@ -84,11 +84,11 @@ class JobProgress:
             "seconds": result.seconds,
         }
         if self.plain:
+            # No error text here: `job`, `run` and `warm` print it once, in the failure's
+            # summary (`job <name> failed at <script>:<line>: <cause>`).
             line = (
                 f"job {result.name}: {result.status} in {result.seconds:.1f}s, "
                 f"rows written {_rows_text(result.rows_written)}"
             )
-            if result.error:
-                line += f" -- {result.error}"
             self.console.print(line, highlight=False, soft_wrap=True, markup=False)
         self._refresh()

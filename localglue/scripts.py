@@ -15,7 +15,9 @@ is the one AST reader. It knows Glue's API, nothing of any project.
 - `strings` and `functions`: module-level string constants and function definitions.
 
 Values are evaluated statically: literals, names bound to literals, f-strings and `+` over
-known strings. Anything else (a path built from a job argument, say) reads as None.
+known strings, and `args["NAME"]` of `args = getResolvedOptions(sys.argv, [...])` when the
+reader is given the job's arguments. Anything else reads as None. `arguments` lists the
+names a script asks getResolvedOptions for.
 Hand-written scripts are read too: statements inside functions (a `main()`), `if`, `with`
 and `try` blocks are walked in source order.
 """
@@ -120,6 +122,7 @@ class Script:
     text: str
     data_quality: dict[str, dict] = field(default_factory=dict)  # frame var -> process_rows kw
     purges: list[tuple[str | None, dict | None, int]] = field(default_factory=list)
+    arguments: list[str] = field(default_factory=list)  # what getResolvedOptions asks for
 
     def edges(self) -> list[tuple[str, str]]:
         """(from node, to node) for every data-flow edge."""
@@ -200,6 +203,9 @@ class _Evaluator:
             return out
         if isinstance(node, (ast.List, ast.Tuple)):
             return [self.value(e) for e in node.elts]
+        if isinstance(node, ast.Subscript):  # args["S3_SOURCE"] with the job's arguments known
+            container, key = self.value(node.value), self.value(node.slice)
+            return container.get(key) if isinstance(container, dict) else None
         return None
 
 
@@ -243,8 +249,10 @@ def _statements(body: list[ast.stmt]):
 
 
 class _Reader:
-    def __init__(self, text: str, path: Path | None):
+    def __init__(self, text: str, path: Path | None, given: dict[str, str] | None = None):
         self.text = text
+        self.given = given  # the job's arguments, when known
+        self.arguments: list[str] = []
         self.path = path
         self.tree = ast.parse(text, filename=str(path or "<script>"))
         self.labels = _node_labels(text)
@@ -316,6 +324,9 @@ class _Reader:
         value = _chain_source(value)  # from_catalog(...).toDF(): the source is the frame
         callee = dotted(value.func)
         head = callee.split(".")[-1]
+        if head == "getResolvedOptions":
+            self._resolved_options(var, value)
+            return
         if callee in BOILERPLATE or head in BOILERPLATE or callee.endswith("spark_session"):
             return
         if callee.endswith(".getOrCreate") or callee.endswith(".getLogger"):
@@ -330,6 +341,13 @@ class _Reader:
             self._sql(var, value, callee, line)
         else:
             self._transform(var, value, callee, line)
+
+    def _resolved_options(self, var: str, call: ast.Call) -> None:
+        names = self.eval.value(call.args[1]) if len(call.args) > 1 else None
+        names = names or self._kwargs(call).get("options") or []
+        self.arguments += [n for n in names if isinstance(n, str) and n not in self.arguments]
+        if self.given is not None:
+            self.eval.env[var] = {n: self.given[n] for n in self.arguments if n in self.given}
 
     def _add(self, node: Node) -> None:
         # Re-assigning a name (df = df.dropDuplicates()) makes a new node that reads the old one.
@@ -495,12 +513,16 @@ class _Reader:
             text=self.text,
             data_quality=self.data_quality,
             purges=self.purges,
+            arguments=self.arguments,
         )
 
 
-def read_script(path: str | Path | None = None, text: str | None = None) -> Script:
-    """Parse a Glue script (from a file, or its text); raises SyntaxError as Python would."""
+def read_script(
+    path: str | Path | None = None, text: str | None = None, arguments: dict | None = None
+) -> Script:
+    """Parse a Glue script (from a file, or its text); raises SyntaxError as Python would.
+    `arguments` ({"S3_SOURCE": "s3://..."}) are the job's, for paths built from them."""
     if text is None:
         path = Path(path)
         text = path.read_text(encoding="utf-8", errors="replace")
-    return _Reader(text, Path(path) if path is not None else None).script()
+    return _Reader(text, Path(path) if path is not None else None, arguments).script()

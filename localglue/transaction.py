@@ -28,7 +28,6 @@ import json
 import logging
 import os
 import shutil
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +35,6 @@ from pathlib import Path
 log = logging.getLogger("localglue.transaction")
 
 JOURNAL = "journal.json"
-# Fault injection for the crash tests: the named step touches <staging>/<step>.reached and
-# sleeps, so a test can SIGKILL the process at exactly that point.
-PAUSE_ENV = "STEDI_PAUSE_AT"
-PAUSE_STEPS = ("staged", "applying")
 
 
 def new_run_id() -> str:
@@ -113,6 +108,9 @@ class Transaction:
         return final in self.moves or os.path.exists(final)
 
     def stage_move(self, staged: str, final: str) -> None:
+        """Plan a staged file into place; it replaces a file purged at the same path (the
+        journal renames before it deletes, so the purge must not take the new file)."""
+        self.deletes.discard(os.path.abspath(final))
         self.moves[os.path.abspath(final)] = os.path.abspath(staged)
 
     def stage_delete(self, path: str) -> None:
@@ -122,10 +120,20 @@ class Transaction:
         self.prune.add(os.path.abspath(root))
 
     def stage_document(self, path: str | os.PathLike, text: str) -> None:
+        self.deletes.discard(os.path.abspath(path))
         self.documents[os.path.abspath(path)] = text
+
+    def stage_document_delete(self, path: str | os.PathLike) -> None:
+        """A state file that goes at commit (a catalog partition whose files were purged)."""
+        self.documents.pop(os.path.abspath(path), None)
+        self.deletes.add(os.path.abspath(path))
 
     def document(self, path: str | os.PathLike) -> str | None:
         return self.documents.get(os.path.abspath(path))
+
+    def writes_under(self, root: str | os.PathLike) -> bool:
+        """Whether this job has a file staged to land under root."""
+        return any(_inside(final, root) for final in self.moves)
 
     def deleted(self, path: str | os.PathLike) -> bool:
         return os.path.abspath(path) in self.deletes
@@ -155,14 +163,6 @@ class Transaction:
         self.prune.add(root)
         return chosen
 
-    def pause_point(self, step: str) -> None:
-        """Crash tests only: stop here (see PAUSE_ENV) so the test can kill the process."""
-        if os.environ.get(PAUSE_ENV) != step:
-            return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        (self.dir / f"{step}.reached").write_text(str(os.getpid()))
-        time.sleep(600)
-
     # -- commit / discard ----------------------------------------------------------------
     def journal(self) -> dict:
         root = Path(self.lake.root)
@@ -187,7 +187,7 @@ class Transaction:
         self.dir.mkdir(parents=True, exist_ok=True)
         write_text_atomic(self.dir / JOURNAL, json.dumps(journal, indent=1) + "\n")
         _fsync_dir(self.dir)
-        roll_forward(self.lake, journal, pause=self.pause_point)
+        roll_forward(self.lake, journal)
         self.discard()
 
     def discard(self) -> None:
@@ -199,16 +199,14 @@ class Transaction:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def roll_forward(lake, journal: dict, pause=None) -> None:
+def roll_forward(lake, journal: dict) -> None:
     """Apply a journal; safe to repeat after a crash at any step (every step is idempotent)."""
     root = Path(lake.root)
-    for i, (staged, final) in enumerate(journal.get("moves", [])):
+    for staged, final in journal.get("moves", []):
         src, dst = root / staged, root / final
         if src.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
-        if i == 0 and pause is not None:
-            pause("applying")
     for path in journal.get("deletes", []):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             (root / path).unlink()
@@ -304,6 +302,15 @@ def write_document(path: str | os.PathLike, text: str) -> None:
         write_text_atomic(path, text)
 
 
+def delete_document(path: str | os.PathLike) -> None:
+    """Remove a state file: staged inside a job, else at once."""
+    txn = active_for(path)
+    if txn is not None:
+        txn.stage_document_delete(path)
+    else:
+        Path(path).unlink(missing_ok=True)
+
+
 def read_document(path: str | os.PathLike) -> str | None:
     """A state file's text as the running job sees it (its own staged version first)."""
     txn = active_for(path)
@@ -311,6 +318,8 @@ def read_document(path: str | os.PathLike) -> str | None:
         staged = txn.document(path)
         if staged is not None:
             return staged
+        if txn.deleted(path):
+            return None
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import REPO
+from stedi.resources import data_dir
 
-COUNTS_FILE = REPO / "expectations" / "counts.json"
+COUNTS_FILE = data_dir("expectations") / "counts.json"
 DATASET_FILE = "_dataset.json"
 
 

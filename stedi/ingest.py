@@ -29,11 +29,10 @@ from pathlib import Path
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
 from stedi import landing, ledger
-from stedi.tables import DEFAULT_BUCKET
+from stedi.tables import DEFAULT_BUCKET, SQL_DIR
 
 SOURCES = ("customer", "accelerometer", "step_trainer")
 DATABASE = "stedi"
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 DATASET_FILE = "_dataset.json"
 
 

@@ -12,9 +12,10 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SQL_DIR = REPO / "sql"
-STUDIO_JOBS = REPO / "studio_jobs"
+from stedi.resources import data_dir
+
+SQL_DIR = data_dir("sql")
+STUDIO_JOBS = data_dir("studio_jobs")
 
 DATABASE = "stedi"
 DEFAULT_BUCKET = "stedi-lake-house"

@@ -89,7 +89,9 @@ def customer_records(draw, emails: list[str], serials: list[str], instants: int)
 
 
 @st.composite
-def landings(draw, max_customers: int = 6, max_readings: int = 14) -> Landing:
+def landings(
+    draw, max_customers: int = 6, max_readings: int = 14, min_readings: int = 0
+) -> Landing:
     """A whole landing zone: customers, accelerometer and step trainer readings."""
     n_people = draw(st.integers(1, max_customers))
     emails = [f"person{i}.example@test.invalid" for i in range(n_people)]
@@ -110,6 +112,7 @@ def landings(draw, max_customers: int = 6, max_readings: int = 14) -> Landing:
                 times,
                 st.sampled_from([-1.0, 0.0, 1.0]),
             ),
+            min_size=min_readings,
             max_size=max_readings,
         )
     )
@@ -125,6 +128,7 @@ def landings(draw, max_customers: int = 6, max_readings: int = 14) -> Landing:
                 times,
                 st.integers(100, 300),
             ),
+            min_size=min_readings,
             max_size=max_readings,
             # One device reads once per instant (the real export has no duplicate readings).
             unique_by=lambda s: (s["serialNumber"], s["sensorReadingTime"]),

@@ -111,16 +111,21 @@ def engine(endpoint: str, **overrides) -> AthenaEngine:
     return AthenaEngine.from_options(**options)
 
 
-def test_the_count_check_sends_the_same_sql_text_as_the_local_engine_and_parses_the_result(aws):
-    seed(aws, [["row_count"], ["482"]], ["bigint"])
+def test_the_count_check_sends_the_local_engines_sql_and_returns_the_number_athena_answers(aws):
+    """What this pins: the SQL text sent, and that the answer is read from Athena's result
+    (moto replays seeded results in order and runs no SQL: the numbers are arbitrary, not
+    counts of any table; two queries, two different answers, so a constant cannot pass)."""
+    seed(aws, [["row_count"], ["7301"]], ["bigint"])
+    seed(aws, [["row_count"], ["12"]], ["bigint"])
     with engine(aws) as athena:
-        assert athena.count("customer_trusted") == 482
-    (sent,) = executions(aws)
-    assert (
-        sent["Query"]
-        == count_sql("customer_trusted")
-        == "SELECT COUNT(*) AS row_count FROM customer_trusted"
+        assert athena.count("customer_trusted") == 7301
+        assert athena.count("step_trainer_trusted") == 12
+    sent = [e["Query"] for e in executions(aws)]
+    assert sorted(sent) == sorted(
+        count_sql(t) for t in ("customer_trusted", "step_trainer_trusted")
     )
+    assert count_sql("customer_trusted") == "SELECT COUNT(*) AS row_count FROM customer_trusted"
+    sent = next(e for e in executions(aws) if "customer_trusted" in e["Query"])
     assert sent["QueryExecutionContext"]["Database"] == "stedi"
     assert sent["WorkGroup"] == "primary"
     assert sent["ResultConfiguration"]["OutputLocation"].startswith("s3://athena-results/stedi/")

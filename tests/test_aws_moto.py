@@ -104,7 +104,10 @@ def test_setup_creates_private_encrypted_bucket_landing_data_and_catalog(endpoin
 
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
     local = {p.relative_to(LANDING).as_posix() for p in LANDING.rglob("*") if p.is_file()}
-    assert keys == local | {"_dataset.json"}
+    assert keys == local | {"_dataset.json", "_lakehouse/created.json"}
+    record = json.loads(s3.get_object(Bucket=BUCKET, Key="_lakehouse/created.json")["Body"].read())
+    assert record["bucket"] is True and record["databases"] == ["stedi"]
+    assert set(record["objects"]) == local | {"_dataset.json"}
 
     glue = client("glue", endpoint)
     assert glue.get_database(Name="stedi")["Database"]["Name"] == "stedi"
@@ -524,12 +527,16 @@ def test_teardown_refuses_without_a_terminal_or_yes(endpoint, monkeypatch, capsy
     assert [b["Name"] for b in client("s3", endpoint).list_buckets()["Buckets"]] == [BUCKET]
 
 
-def test_teardown_deletes_what_setup_and_deploy_created(endpoint, capsys):
+def setup_with_role_and_deploy(endpoint: str) -> None:
     setup = ("setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role")
     assert cli(endpoint, *setup) == 0
     assert (
         cli(endpoint, "deploy", "--jobs", str(SAMPLE_JOBS), "--bucket", BUCKET, "--role", ROLE) == 0
     )
+
+
+def test_teardown_deletes_what_setup_and_deploy_created(endpoint, capsys):
+    setup_with_role_and_deploy(endpoint)
     glue, iam = client("glue", endpoint), client("iam", endpoint)
     glue.create_job(  # same name as ours, but someone else's: left alone
         Name="machine_learning_curated",
@@ -543,6 +550,43 @@ def test_teardown_deletes_what_setup_and_deploy_created(endpoint, capsys):
     assert glue.list_jobs()["JobNames"] == ["machine_learning_curated"]
     assert glue.get_databases()["DatabaseList"] == []
     assert iam.list_roles()["Roles"] == []
+
+
+def test_teardown_leaves_an_object_and_a_table_setup_did_not_create(endpoint, capsys):
+    setup_with_role_and_deploy(endpoint)
+    s3, glue = client("s3", endpoint), client("glue", endpoint)
+    s3.put_object(Bucket=BUCKET, Key="customer/trusted/run-1-part-0.parquet", Body=b"job output")
+    s3.put_object(Bucket=BUCKET, Key="notes/mine.txt", Body=b"not the lakehouse's")
+    glue.create_table(DatabaseName="stedi", TableInput={"Name": "my_notes"})
+    capsys.readouterr()
+
+    assert cli(endpoint, "teardown", "--bucket", BUCKET, "--yes") == 0
+
+    out = capsys.readouterr().out
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["notes/mine.txt"]
+    assert [t["Name"] for t in glue.get_tables(DatabaseName="stedi")["TableList"]] == ["my_notes"]
+    assert glue.list_jobs()["JobNames"] == []
+    assert "left: 1 object(s) setup and deploy did not create (notes/mine.txt)" in out
+    assert (
+        "left: Glue database stedi: kept, it holds table(s) setup did not create (my_notes)" in out
+    )
+    assert f"left: bucket s3://{BUCKET}: kept, it is not empty" in out
+
+
+def test_setup_leaves_the_policy_of_a_role_it_did_not_create(endpoint, capsys):
+    iam = client("iam", endpoint)
+    iam.create_role(RoleName="stedi-glue-job-role", AssumeRolePolicyDocument="{}")
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::theirs/*"}
+    theirs = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    iam.put_role_policy(
+        RoleName="stedi-glue-job-role", PolicyName="stedi-glue-job-policy", PolicyDocument=theirs
+    )
+    setup = ("setup", "--bucket", BUCKET, "--landing", str(LANDING), "--create-role")
+    assert cli(endpoint, *setup) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "setup did not create it" in line and "--role" in line
+    kept = iam.get_role_policy(RoleName="stedi-glue-job-role", PolicyName="stedi-glue-job-policy")
+    assert kept["PolicyDocument"] == json.loads(theirs)
 
 
 def test_teardown_keeps_a_role_setup_did_not_create(endpoint):

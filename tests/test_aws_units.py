@@ -173,80 +173,106 @@ def _statements(policy: dict):
         yield st, actions, resources
 
 
-def _rendered():
-    values = dict(bucket="my-lake", database="stedi", region="us-east-1", account="123456789012")
+def _rendered(database: str = "stedi"):
+    values = dict(bucket="my-lake", database=database, region="us-east-1", account="123456789012")
     return iam.render(iam.TRUST_FILE, **values), iam.render(iam.POLICY_FILE, **values)
 
 
 S3 = "arn:aws:s3:::my-lake"
-LANDING = [f"{S3}/{s}/landing/*" for s in ("customer", "accelerometer", "step_trainer")]
-WRITABLE = [
-    f"{S3}/{p}/*"
-    for p in (
-        "customer/trusted",
-        "accelerometer/trusted",
-        "step_trainer/trusted",
-        "customer/curated",
-        "step_trainer/curated",
-        "temporary",
-        "sparkHistoryLogs",
-    )
-]
 GLUE = "arn:aws:glue:us-east-1:123456789012"
-# Sid -> (actions, resources): every statement of the job policy, exactly.
-EXPECTED_STATEMENTS = {
-    "ListTheLakePrefixes": (["s3:ListBucket"], [S3]),
-    "LocateTheLakeBucket": (["s3:GetBucketLocation"], [S3]),
-    "ReadLandingAndScripts": (["s3:GetObject"], [*LANDING, f"{S3}/scripts/*"]),
-    "ReadWriteTrustedCuratedAndTemporary": (
-        ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-        WRITABLE,
-    ),
-    "CatalogOfTheStediDatabase": (
-        [
-            "glue:GetDatabase",
-            "glue:GetTable",
-            "glue:GetTables",
-            "glue:CreateTable",
-            "glue:UpdateTable",
-            "glue:GetPartition",
-            "glue:GetPartitions",
-            "glue:BatchCreatePartition",
-            "glue:BatchGetPartition",
-        ],
-        [f"{GLUE}:catalog", f"{GLUE}:database/stedi", f"{GLUE}:table/stedi/*"],
-    ),
-    "PublishDataQualityResults": (
-        ["glue:PublishDataQuality"],
-        [f"{GLUE}:dataQualityRuleset/*"],
-    ),
-    "GlueAndDataQualityMetrics": (["cloudwatch:PutMetricData"], ["*"]),
-    "JobLogs": (
-        ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        ["arn:aws:logs:us-east-1:123456789012:log-group:/aws-glue/*"],
-    ),
-}
 
 
-@pytest.mark.parametrize("sid", EXPECTED_STATEMENTS)
-def test_each_job_policy_statement_grants_exactly_its_actions_on_its_resources(sid):
+def _committed_job_prefixes() -> tuple[set[str], set[str]]:
+    """(key prefixes the committed jobs only read, prefixes they write), from the job files
+    alone: S3 sources, the catalog sources' table locations (stedi.tables) and the script
+    folder are read; S3 targets, Glue's --TempDir and the Spark event logs are written."""
+    from stedi.tables import LOCATIONS
+
+    reads, writes = set(), set()
+    for path in sorted(REPO.glob("studio_jobs/*/*.json")):
+        doc = rewrite_value(json.loads(path.read_text()), "my-lake")
+        args = doc["defaultArguments"]
+        writes |= {args["--TempDir"], args["--spark-event-logs-path"]}
+        reads.add(doc["command"]["scriptLocation"].rsplit("/", 1)[0] + "/")
+        for node in doc["codeGenConfigurationNodes"].values():
+            for kind, body in node.items():
+                if kind.startswith("S3") and kind.endswith("Target"):
+                    writes.add(body["Path"])
+                elif kind.startswith("S3") and kind.endswith("Source"):
+                    reads.update(body["Paths"])
+                elif kind == "CatalogSource":
+                    reads.add(rewrite_text(LOCATIONS[body["Table"]], "my-lake"))
+    keys = {uri: uri.removeprefix("s3://my-lake/") for uri in reads | writes}
+    return {keys[u] for u in reads - writes}, {keys[u] for u in writes}
+
+
+def test_the_policy_grants_the_bucket_exactly_where_the_committed_jobs_read_and_write():
+    """Least privilege, derived from the job files rather than restated: read where a job
+    reads, write only where a job writes, list only those prefixes, nothing else in the bucket."""
+    read_only, written = _committed_job_prefixes()
+    assert "customer/landing/" in read_only and "customer/trusted/" in written  # derived
     _trust, policy = _rendered()
-    [(st, actions, resources)] = [s for s in _statements(policy) if s[0]["Sid"] == sid]
-    assert st["Effect"] == "Allow"
-    assert (actions, resources) == EXPECTED_STATEMENTS[sid]
+    granted = {
+        (action, resource)
+        for _st, actions, resources in _statements(policy)
+        for action in actions
+        for resource in resources
+        if resource.startswith(f"{S3}/")
+    }
+    expected = {("s3:GetObject", f"{S3}/{p}*") for p in read_only | written}
+    expected |= {(a, f"{S3}/{p}*") for p in written for a in ("s3:PutObject", "s3:DeleteObject")}
+    assert granted == expected
+    [listing] = [s for s in policy["Statement"] if s["Sid"] == "ListTheLakePrefixes"]
+    prefixes = listing["Condition"]["StringLike"]["s3:prefix"]
+    assert sorted(prefixes) == sorted(f"{p}*" for p in read_only | written)
 
 
-def test_the_job_policy_has_no_other_statement():
+def test_the_catalog_grants_cover_only_the_named_database_and_never_delete():
+    _trust, policy = _rendered(database="lake_db")
+    glue = [(a, r) for _st, acts, res in _statements(policy) for a in acts for r in res]
+    glue = [(a, r) for a, r in glue if r.startswith("arn:aws:glue:")]
+    catalog = {r for a, r in glue if not a.endswith("PublishDataQuality")}
+    assert catalog == {f"{GLUE}:catalog", f"{GLUE}:database/lake_db", f"{GLUE}:table/lake_db/*"}
+    assert not [a for a, _ in glue if a.startswith("glue:Delete") or a == "glue:*"]
+
+
+def test_the_job_policy_statements_are_the_reviewed_list():
+    """A pin: a new statement is a permission change that needs review (and this list)."""
     _trust, policy = _rendered()
-    assert [st["Sid"] for st in policy["Statement"]] == list(EXPECTED_STATEMENTS)
+    assert [st["Sid"] for st in policy["Statement"]] == [
+        "ListTheLakePrefixes",
+        "LocateTheLakeBucket",
+        "ReadLandingAndScripts",
+        "ReadWriteTrustedCuratedAndTemporary",
+        "CatalogOfTheStediDatabase",
+        "PublishDataQualityResults",
+        "GlueAndDataQualityMetrics",
+        "JobLogs",
+    ]
 
 
-def test_listing_is_limited_to_the_prefixes_the_jobs_use():
-    _trust, policy = _rendered()
-    [st] = [s for s in policy["Statement"] if s["Sid"] == "ListTheLakePrefixes"]
-    prefixes = st["Condition"]["StringLike"]["s3:prefix"]
-    zones = [r[len(S3) + 1 :] for r in LANDING + [f"{S3}/scripts/*"] + WRITABLE]
-    assert sorted(prefixes) == sorted(zones)
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--database", "*"),
+        ("--database", "stedi*"),
+        ("--database", 'stedi", "Effect": "Deny'),
+        ("--database", "stedi/*"),
+        ("--bucket", "*"),
+        ("--bucket", "my-lake/*"),
+        ("--region", "*"),
+    ],
+)
+def test_aws_policy_refuses_wildcards_and_structure_in_names_with_one_line(option, value, capsys):
+    from lakehouse.cli import main as cli_main
+
+    argv = {"--bucket": "my-lake", "--account": "123456789012", "--region": "us-east-1"}
+    argv[option] = value
+    code = cli_main(["aws", "policy", *[part for pair in argv.items() for part in pair]])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    [line] = captured.err.strip().splitlines()
+    assert repr(value) in line or value in line
 
 
 def test_metrics_are_allowed_only_in_glue_namespaces():
@@ -336,11 +362,43 @@ def test_a_malformed_account_is_refused(capsys):
     assert code == 2 and "12-digit" in capsys.readouterr().err
 
 
+def test_aws_policy_without_an_account_that_sts_cannot_give_points_at_account(capsys, monkeypatch):
+    """No region and no credentials: the fix is --account, not a region."""
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_REGION",
+                "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    assert main(["aws", "policy", "--bucket", "my-lake"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("error: the policy names your AWS account: pass --account")
+
+
+def aws_options() -> list[tuple[str, str]]:
+    from lakehouse.cli import build_parser
+
+    aws = build_parser()._subparsers._group_actions[0].choices["aws"]
+    commands = aws._subparsers._group_actions[0].choices
+    return [(name, action.option_strings[-1]) for name, command in commands.items()
+            for action in command._actions if action.option_strings]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "option"), aws_options())
+def test_every_option_of_every_aws_command_has_help(command, option):
+    from lakehouse.cli import build_parser
+
+    aws = build_parser()._subparsers._group_actions[0].choices["aws"]
+    parser = aws._subparsers._group_actions[0].choices[command]
+    [action] = [a for a in parser._actions if option in a.option_strings]
+    assert action.help, f"aws {command} {option} has no help"
+
+
 def test_policy_template_with_a_placeholder_left_is_refused(tmp_path):
     path = tmp_path / "p.json"
     path.write_text('{"Resource": "arn:aws:s3:::{{bucket}}/{{oops}}"}')
     with pytest.raises(LakehouseError, match="placeholder"):
-        iam.render(path, bucket="b")
+        iam.render(path, bucket="my-lake")
 
 
 # -- run: polling, order, failure (Stubber) ----------------------------------------------

@@ -33,7 +33,8 @@ def test_the_rubric_profile_runs_on_a_local_cluster_of_separate_executor_jvms(tm
     env |= {
         "PYTHONPATH": str(REPO),
         "PYSPARK_PYTHON": sys.executable,  # executors' Python workers: the venv
-        "TMPDIR": str(tmp_path),  # the cluster's Spark home (and its work/ logs) go here
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),  # the cluster's Spark home (and work/ logs)
+        "STEDI_CDS": "0",
         "STEDI_DRIVER_MEMORY": "1g",
     }
     out = subprocess.run(
@@ -50,7 +51,9 @@ def test_the_rubric_profile_runs_on_a_local_cluster_of_separate_executor_jvms(tm
     # The tasks really ran in two executor JVMs (each logs under work/<app>/<executor id>/).
     busy = {
         log.parent.name
-        for log in (tmp_path / "stedi-spark-home" / "work").glob("app-*/*/stderr")
+        for log in (tmp_path / "cache" / "stedi-lakehouse" / "spark-home" / "work").glob(
+            "app-*/*/stderr"
+        )
         if "Finished task" in log.read_text(errors="replace")
     }
     assert len(busy) >= 2, busy

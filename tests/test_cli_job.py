@@ -29,6 +29,15 @@ def test_cli_job_exits_1_with_the_scripts_error(spark, lake, capsys):
     assert ": ValueError: column machineLearning missing" in err
 
 
+def test_a_failed_jobs_error_text_is_printed_once(spark, lake, capsys):
+    """The progress line says FAILED; the cause is in the summary line only."""
+    assert main(["job", "--lake", str(lake.root), str(SCRIPTS / "raises.py")]) == 1
+    captured = capsys.readouterr()
+    both = captured.out + captured.err
+    assert "job raises: FAILED" in both
+    assert both.count("column machineLearning missing") == 1, both
+
+
 def test_job_error_is_glue_style_short_first_line_names_script_line_and_column(lake):
     """Like Glue's error summary (Failed Line Number, Spark Error Class): at most 5 stderr
     lines without --verbose, no logical plan, no Spark start-up chatter; the full trace goes to

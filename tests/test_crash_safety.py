@@ -1,10 +1,10 @@
 """A job SIGKILLed mid-write leaves the previous table readable; the next run recovers and
 gives the right result. Two runs on one lake: the second fails at once naming the first.
 
-The kill is placed deterministically with the runtime's pause points (STEDI_PAUSE_AT, see
-localglue/transaction.py): `staged` = Spark has written the new files into the staging
-folder, nothing committed; `applying` = the commit journal is written and the first file
-has been moved into place.
+The kill is placed deterministically by a test-only wrapper (tests/crash_points.py, which
+runs `lakehouse` with the runtime's own functions wrapped; production code has no hook):
+`staged` = Spark has written the new files into the staging folder, nothing committed;
+`applying` = the commit journal is written and the first file has been moved into place.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from stedi.ingest import ingest
 
 REPO = Path(__file__).resolve().parents[1]
 JOB = REPO / "studio_jobs" / "rubric" / "customer_landing_to_trusted.py"
+CRASH_POINTS = Path(__file__).with_name("crash_points.py")
 ARGS = ["--JOB_NAME", "customer_landing_to_trusted"]
 TRUSTED = "s3://stedi-lake-house/customer/trusted/"
 
@@ -57,9 +58,9 @@ def trusted_rows(lake: Lake) -> list[tuple]:
 def run_until_paused(lake: Lake, step: str) -> None:
     """`python -m lakehouse job` in its own process group, SIGKILLed at the pause point."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lakehouse", "job", "--lake", str(lake.root), str(JOB), *ARGS],
+        [sys.executable, str(CRASH_POINTS), step, "job", "--lake", str(lake.root), str(JOB)] + ARGS,
         cwd=REPO,
-        env=_env(**{transaction.PAUSE_ENV: step}),
+        env=_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,

@@ -147,7 +147,7 @@ def test_resolve_choice_needs_exactly_one_of_specs_and_choice(customers, specs, 
         customers.resolveChoice(specs=specs, choice=choice)
 
 
-def test_choice_survives_catalog_style_lower_casing_and_union(customers, glue, spark):
+def test_choice_survives_a_union_with_a_frame_made_from_a_dataframe(customers, glue, spark):
     from localglue.awsglue import DynamicFrame
 
     other = DynamicFrame.fromDF(

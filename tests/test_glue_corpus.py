@@ -14,8 +14,9 @@ has a `NN_name.json` beside it:
 Input: tests/glue_corpus/landing/ (synthetic records in the STEDI landing shape), copied to
 s3://corpus-lake/<source>/landing/ and registered as stedi.<source>_landing as a crawler
 would. DuckDB sees it as views `customer`, `accelerometer`, `step_trainer` (file key
-names), `*_lc` (lower-case names, as a catalog read gives) and `customer_raw` (one JSON
-object per record, to ask which keys a record has).
+names, which catalog reads keep too), `*_lc` (lower-case names, as a SQL or ApplyMapping node
+spelling them so gives) and `customer_raw` (one JSON object per record, to ask which keys a
+record has).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
   to one field holding the LAST column's values;
 - the JSON sink writes a field the record holds as null as `null` and leaves out a field the
   record lacks;
-- DropFields, SelectFields and RenameField are case sensitive; ApplyMapping is not;
+- DropFields, SelectFields and RenameField are case sensitive; ApplyMapping is not; a catalog
+  frame of JSON has the data's own (camelCase) names, so Glue Studio's camelCase paths match;
 - the sink's `compression` comes from getSink(...)/connection_options as well as setFormat;
 - catalog reads of a missing table raise EntityNotFoundException naming database.table; a
   sink with enableUpdateCatalog creates a missing table but not a missing database;
@@ -146,39 +147,68 @@ def test_json_sink_omits_a_field_the_record_lacks_after_filter_and_join(
 
 # -- 3. case rules ---------------------------------------------------------------------------
 @pytest.fixture
-def catalog_customers(glue, lake, customers):
-    """A catalog frame: the Data Catalog gives lower-case column names."""
+def catalog_customers(glue, lake):
+    """A catalog frame of JSON: the records' own names, whatever the catalog's lower-case
+    columns say (Glue computes a DynamicFrame's schema from the data)."""
     from localglue.catalog import make_table_input
 
+    folder = lake.root / BUCKET / "catalog_customers"
+    folder.mkdir(parents=True)
+    (folder / "part.json").write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in (
+                {"email": "a@x", "serialNumber": "s1", "shareWithResearchAsOfDate": 5},
+                {"email": "b@x", "serialNumber": "s2", "shareWithResearchAsOfDate": None},
+                {"email": "c@x", "serialNumber": "s3"},
+            )
+        )
+    )
     glue.catalog.ensure_database("stedi")
     cols = [
         ("email", "string"),
         ("serialnumber", "string"),
         ("sharewithresearchasofdate", "bigint"),
     ]
-    glue.catalog.upsert_table(
-        "stedi", make_table_input("customers", f"s3://{BUCKET}/customers/", cols, "json")
-    )
+    location = f"s3://{BUCKET}/catalog_customers/"
+    glue.catalog.upsert_table("stedi", make_table_input("customers", location, cols, "json"))
     return glue.create_dynamic_frame.from_catalog(database="stedi", table_name="customers")
 
 
-def test_dropfields_with_camelcase_paths_on_a_catalog_frame_drops_only_matching_case(
-    catalog_customers,
+def test_drop_fields_on_a_catalog_frame_drops_camel_case_names_exactly(catalog_customers):
+    out = catalog_customers.drop_fields(["email", "serialnumber", "shareWithResearchAsOfDate"])
+    assert out.toDF().columns == ["serialNumber"]
+
+
+def test_glue_studio_dropfields_after_a_join_of_catalog_frames_keeps_only_the_readings(
+    glue, catalog_customers, put_json
 ):
-    out = catalog_customers.drop_fields(["email", "serialNumber", "shareWithResearchAsOfDate"])
-    assert out.toDF().columns == ["serialnumber", "sharewithresearchasofdate"]
+    """Glue Studio's generated list names the customer fields in camelCase, frame2's clashes
+    with a leading dot; on catalog frames it drops them all (learners' 3.30 MB
+    accelerometer_trusted in Athena, docs/fidelity.md)."""
+    from localglue.awsglue.transforms import DropFields, Join
+
+    readings = put_json(
+        "readings_for_join",
+        {"user": "a@x", "timestamp": 1, "x": 0.5, "serialNumber": "phone-1"},
+    )
+    joined = Join.apply(frame1=readings, frame2=catalog_customers, keys1=["user"], keys2=["email"])
+    paths = ["email", "shareWithResearchAsOfDate", "`.serialNumber`", "customerName"]
+    out = DropFields.apply(frame=joined, paths=paths)
+    assert out.toDF().columns == ["user", "timestamp", "x", "serialNumber"]
+    assert [r["serialNumber"] for r in out.records()] == ["phone-1"]
 
 
 @pytest.mark.parametrize(
     ("transform", "expected"),
     [
-        (lambda f: f.select_fields(["email", "serialNumber"]), ["email"]),
+        (lambda f: f.select_fields(["email", "serialnumber"]), ["email"]),
         (
             lambda f: f.rename_field("email", "Email"),
-            ["Email", "serialnumber", "sharewithresearchasofdate"],
+            ["Email", "serialNumber", "shareWithResearchAsOfDate"],
         ),
         (
-            lambda f: f.apply_mapping([("serialNumber", "string", "serial", "string")]),
+            lambda f: f.apply_mapping([("serialnumber", "string", "serial", "string")]),
             ["serial"],
         ),
     ],
@@ -198,8 +228,85 @@ def test_path_transforms_follow_glue_case_rules(catalog_customers, transform, ex
 def test_rename_field_of_a_name_in_another_case_is_not_found(catalog_customers):
     from localglue.errors import LakehouseError
 
-    with pytest.raises(LakehouseError, match="serialNumber"):
-        catalog_customers.rename_field("serialNumber", "serial")
+    with pytest.raises(LakehouseError, match="serialnumber"):
+        catalog_customers.rename_field("serialnumber", "serial")
+
+
+@pytest.fixture
+def serial_in_two_cases(glue, put_json):
+    """A SQL node's `select *` over a join of `serialNumber` (step readings) and `serialnumber`
+    (a table written with lower-case keys): Spark's analyser keeps both columns."""
+    steps = put_json("steps_camel", {"serialNumber": "s1", "t": 1}, {"serialNumber": "s2", "t": 2})
+    owners = put_json("owners_lower", {"serialnumber": "s1", "email": "a@x"})
+    return sql_query(
+        glue,
+        "select * from s join o on s.serialNumber = o.serialnumber",
+        {"s": steps, "o": owners},
+    )
+
+
+def test_select_star_over_a_join_keeps_two_fields_that_differ_in_case(
+    glue, lake, serial_in_two_cases
+):
+    out = serial_in_two_cases
+    assert out.toDF().columns == ["serialNumber", "t", "serialnumber", "email"]
+    assert out.records() == [{"serialNumber": "s1", "t": 1, "serialnumber": "s1", "email": "a@x"}]
+    write_json(glue, out, "two_cases")
+    [line] = (lake.root / BUCKET / "two_cases").glob("run-*")
+    assert json.loads(line.read_text()) == out.records()[0]  # the JSON sink writes both keys
+
+
+@pytest.mark.parametrize(
+    ("operation", "fields"),
+    [
+        (lambda f: f.drop_fields(["serialnumber"]), ["serialNumber", "t", "email"]),
+        (lambda f: f.select_fields(["serialnumber", "t"]), ["serialnumber", "t"]),
+        (
+            lambda f: f.rename_field("serialnumber", "owner_serial"),
+            ["serialNumber", "t", "owner_serial", "email"],
+        ),
+        (
+            lambda f: f.filter(lambda r: r["serialnumber"] == "s1" and "serialNumber" in r),
+            ["serialNumber", "t", "serialnumber", "email"],
+        ),
+    ],
+    ids=["drop_fields", "select_fields", "rename_field", "filter"],
+)
+def test_dynamicframe_operations_tell_apart_fields_that_differ_only_in_case(
+    serial_in_two_cases, operation, fields
+):
+    out = operation(serial_in_two_cases)
+    assert out.toDF().columns == fields
+    assert out.count() == 1
+
+
+def test_learner_spark_sql_stays_case_insensitive_as_spark_is(glue, spark, serial_in_two_cases):
+    """Only the runtime's own DynamicFrame plans match names exactly; the learner's SQL runs
+    with Spark's (and Glue's) spark.sql.caseSensitive=false."""
+    from pyspark.errors import AnalysisException
+
+    serial_in_two_cases.select_fields(
+        ["t", "email", "serialNumber", "serialnumber"]
+    ).toDF().createOrReplaceTempView("two")
+    assert spark.conf.get("spark.sql.caseSensitive") == "false"
+    assert spark.sql("select T, EMAIL from two").columns == ["T", "EMAIL"]
+    with pytest.raises(AnalysisException, match="AMBIGUOUS_REFERENCE"):
+        spark.sql("select serialnumber from two")
+
+
+def test_parquet_sink_of_fields_that_differ_only_in_case_fails_as_spark_does(
+    glue, serial_in_two_cases
+):
+    """Spark's Parquet writer checks names case-insensitively (unverified on Glue: fidelity)."""
+    from pyspark.errors import AnalysisException
+
+    with pytest.raises(AnalysisException, match="COLUMN_ALREADY_EXISTS"):
+        glue.write_dynamic_frame.from_options(
+            frame=serial_in_two_cases,
+            connection_type="s3",
+            format="glueparquet",
+            connection_options={"path": f"s3://{BUCKET}/two_cases_parquet/"},
+        )
 
 
 # -- 4. compression --------------------------------------------------------------------------

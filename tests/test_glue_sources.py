@@ -5,7 +5,9 @@ outputs" / "DynamicFrame class" / "GlueContext class"):
 - from_options reads the files under `paths`; subfolders only with "recurse": True;
 - JSON format_options "multiLine" and "jsonPath" pick the records;
 - a record keeps only the keys it had (a missing key is absent, not null);
-- frames read from S3 keep the source's column case; catalog reads give lower-case names.
+- every source keeps the data's own field names: a catalog read of JSON computes its schema
+  from the records, not from the catalog's (lower-case) columns, which are used only when the
+  Location holds no file. Evidence (learners' Athena scan sizes): docs/fidelity.md.
 """
 
 from __future__ import annotations
@@ -114,38 +116,59 @@ def test_parquet_and_csv_sources(glue, lake, spark):
         assert sorted(r["Name"] for r in frame.records()) == ["a", "b"]
 
 
-@pytest.mark.parametrize("fmt", ["json", "parquet"])
-def test_catalog_reads_use_location_and_format_with_lower_case_names(glue, lake, spark, fmt):
+def _catalog_table(lake, name, fmt, **parameters):
+    """A catalog table whose columns are lower-case, as the Data Catalog stores them."""
     from localglue.catalog import Catalog, make_table_input
 
-    location = f"s3://{BUCKET}/tables/{fmt}/"
-    local = lake.local_path(location)
-    if fmt == "json":
-        put(
-            lake,
-            f"tables/{fmt}/a.json",
-            lines({"serialNumber": "s1", "shareWithResearchAsOfDate": 5}, {"serialNumber": "s2"}),
-        )
-    else:
-        spark.createDataFrame(
-            [("s1", 5), ("s2", None)], "serialNumber string, shareWithResearchAsOfDate long"
-        ).write.parquet(local)
-    Catalog(lake).upsert_table(
-        "stedi",
-        make_table_input(
-            "t",
-            location,
-            [("serialnumber", "string"), ("sharewithresearchasofdate", "bigint")],
-            fmt,
-        ),
+    location = f"s3://{BUCKET}/tables/{name}/"
+    columns = [("serialnumber", "string"), ("sharewithresearchasofdate", "bigint")]
+    table = make_table_input(name, location, columns, fmt, parameters=parameters)
+    Catalog(lake).upsert_table("stedi", table)
+    return lake.local_path(location)
+
+
+def test_from_catalog_json_keeps_the_datas_own_field_names(glue, lake):
+    _catalog_table(lake, "customers", "json")
+    put(
+        lake,
+        "tables/customers/a.json",
+        lines({"serialNumber": "s1", "shareWithResearchAsOfDate": 5}, {"serialNumber": "s2"}),
     )
     frame = glue.create_dynamic_frame.from_catalog(
-        database="stedi", table_name="t", transformation_ctx="cat"
+        database="stedi", table_name="customers", transformation_ctx="cat"
     )
-    assert frame.toDF().columns == ["serialnumber", "sharewithresearchasofdate"]
+    assert frame.toDF().columns == ["serialNumber", "shareWithResearchAsOfDate"]
+    assert {"serialNumber": "s2"} in frame.records()  # key presence as read
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_from_catalog_parquet_and_csv_keep_the_files_own_field_names(glue, lake, spark, fmt):
+    local = _catalog_table(lake, f"t_{fmt}", fmt, **{"skip.header.line.count": "1"})
+    data = spark.createDataFrame(
+        [("s1", 5), ("s2", None)], "serialNumber string, shareWithResearchAsOfDate long"
+    )
+    if fmt == "parquet":
+        data.write.parquet(local)
+    else:
+        data.write.option("header", True).csv(local)
+    frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name=f"t_{fmt}")
+    assert frame.toDF().columns == ["serialNumber", "shareWithResearchAsOfDate"]
     assert frame.count() == 2
-    if fmt == "json":  # key presence survives the renaming
-        assert {"serialnumber": "s2"} in frame.records()
+
+
+def test_json_keys_that_differ_only_in_case_are_two_fields(glue, lake):
+    put(
+        lake,
+        "two_cases/a.json",
+        lines({"serialNumber": "s1", "serialnumber": "S1"}, {"serialNumber": "s2"}),
+    )
+    frame = glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="json",
+        connection_options={"paths": [f"s3://{BUCKET}/two_cases/"]},
+    )
+    assert frame.toDF().columns == ["serialNumber", "serialnumber"]
+    assert frame.records() == [{"serialNumber": "s1", "serialnumber": "S1"}, {"serialNumber": "s2"}]
 
 
 def test_catalog_read_of_an_empty_location_has_the_catalog_columns(glue, lake):
@@ -182,3 +205,43 @@ def test_source_files_pass_through_bookmarks(glue, lake, monkeypatch):
 def test_blank_and_non_object_lines_are_not_records(glue, lake):
     put(lake, "landing/a.json", lines({"id": 1}, "", "   ", "42", '"text"', '  {"id": 2}'))
     assert sorted(r["id"] for r in read_json(glue).records()) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "kept"),
+    [
+        ("**.csv", ["a.json", "sub/b.json"]),  # the guide's "**.pdf" form, on any level
+        ("s3://stedi-lake-house/landing/sub/**", ["a.json", "c.csv"]),  # a full S3 key
+        ("*.csv", ["a.json", "sub/b.json", "sub/d.csv"]),  # `*` stays in one folder
+        ("sub/*", ["a.json", "c.csv"]),
+        ("{*.csv,sub/b.*}", ["a.json", "sub/d.csv"]),
+        ("[ab].json", ["c.csv", "sub/b.json", "sub/d.csv"]),
+    ],
+)
+def test_exclusions_are_glue_globs_matched_against_s3_keys(glue, lake, pattern, kept):
+    """`exclusions` (a JSON list of Unix-style globs) name S3 objects: the full s3:// key or
+    the key under the path read, with Glue's glob syntax; never the local file path."""
+    for key in ("landing/a.json", "landing/c.csv", "landing/sub/b.json", "landing/sub/d.csv"):
+        put(lake, key, lines({"k": key}))
+    frame = glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="json",
+        connection_options={
+            "paths": [f"s3://{BUCKET}/landing/"],
+            "recurse": True,
+            "exclusions": json.dumps([pattern]),
+        },
+    )
+    got = sorted(r["k"].removeprefix("landing/") for r in frame.toDF().collect())
+    assert got == sorted(kept)
+
+
+def test_exclusions_never_match_the_local_path_of_the_lake(glue, lake):
+    put(lake, "landing/a.json", lines({"k": 1}))
+    local_pattern = str(lake.root) + "/**"
+    frame = glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="json",
+        connection_options={"paths": [f"s3://{BUCKET}/landing/"], "exclusions": [local_pattern]},
+    )
+    assert frame.count() == 1

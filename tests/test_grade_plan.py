@@ -33,12 +33,56 @@ def test_scripts_are_found_by_content_whatever_their_names(tmp_path):
     assert [p.name for p in discover.find_scripts(tmp_path)] == ["Step Trainer (v2) - final.py"]
 
 
-def test_unparseable_and_rtf_ddl_is_reported_and_skipped_never_fatal():
+def test_unparseable_ddl_is_reported_and_skipped_never_fatal():
     tables, skipped = discover.find_ddl(PROJECTS / "partial_ddl_two_buckets")
-    assert [t.name for t in tables] == ["customer_landing"]
+    assert [t.name for t in tables] == ["accelerometer_landing", "customer_landing"]
     reasons = {s.file.name: s.reason for s in skipped}
-    assert "RTF" in reasons["accelerometer_landing.rtf"]
+    assert list(reasons) == ["step_trainer_landing.sql"]
     assert "does not parse" in reasons["step_trainer_landing.sql"]
+
+
+TEXTEDIT_RTF = (
+    "{\\rtf1\\ansi\\ansicpg1252\\cocoartf2761\n{\\fonttbl\\f0\\fswiss Helvetica;}\n"
+    "{\\colortbl;\\red255\\green255\\blue255;}\n{\\*\\expandedcolortbl;;}\n"
+    "\\pard\\tx566\\pardirnatural\\partightenfactor0\n\n\\f0\\fs24 \\cf0 "
+    "CREATE EXTERNAL TABLE stedi-db.customer_landing (\\\n  email string,\\\n"
+    "  sharewithresearchasofdate bigint\\\n)\\\nLOCATION \\'91s3://b/customer/landing/\\'92\\\n"
+    "TBLPROPERTIES (\\u8216?classification\\u8217? = \\'91json\\'92);}"
+)
+WORDPAD_RTF = (
+    "{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Courier;}}\n\\f0 CREATE EXTERNAL TABLE "
+    "`stedi-db`.`customer_landing` (\\par\n  `email` string,\\par\n  "
+    "`sharewithresearchasofdate` bigint\\par\n)\\par\nLOCATION 's3://b/customer/landing/'\\par\n"
+    "TBLPROPERTIES ('classification' = 'json');\\par\n}"
+)
+
+
+@pytest.mark.parametrize("rtf", [TEXTEDIT_RTF, WORDPAD_RTF], ids=["textedit", "wordpad"])
+def test_ddl_saved_as_rtf_is_read_for_the_sql_inside_and_the_plan_says_so(tmp_path, rtf):
+    (tmp_path / "customer_landing.rtf").write_text(rtf)
+    (tmp_path / "job.py").write_text(STUDIO.format(reads="customer_landing", writes="c/trusted"))
+    [table], skipped = discover.find_ddl(tmp_path)
+    assert skipped == [] and table.from_rtf
+    assert (table.database, table.name, table.location) == (
+        "stedi-db", "customer_landing", "s3://b/customer/landing/"
+    )  # fmt: skip
+    assert table.columns == ["email", "sharewithresearchasofdate"]
+    assert table.table_input["Parameters"]["classification"] == "json", "smart quotes made straight"
+    [note] = plan_of(tmp_path).notes
+    assert note.startswith("customer_landing.rtf: DDL read from an RTF document")
+
+
+@pytest.mark.parametrize("head", ["CREATE EXTERNAL TABLE stedi-db.customer_landing",
+                                  "create external table IF NOT EXISTS stedi-db.`customer_landing`",
+                                  "CREATE EXTERNAL TABLE my-stedi-db.customer_landing"])  # fmt: skip
+def test_an_unquoted_hyphenated_database_in_ddl_is_read_as_athenas_editor_runs_it(tmp_path, head):
+    (tmp_path / "c.sql").write_text(
+        f"{head} (\n  email string\n)\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
+        "LOCATION 's3://b/customer/landing/';\n"
+    )
+    [table], skipped = discover.find_ddl(tmp_path)
+    assert skipped == []
+    assert (table.database, table.name) == (head.split()[-1].split(".")[0], "customer_landing")
 
 
 def test_athena_generated_ddl_with_db_dot_table_in_one_pair_of_backticks_names_both(tmp_path):
@@ -136,6 +180,154 @@ def test_landing_locations_are_read_by_no_job_and_named_after_their_source():
     }
 
 
+@pytest.mark.parametrize(
+    "bucket",
+    ["${{ secrets.BUCKET }}", "<your-bucket>", "YOUR_BUCKET", "your-bucket-name", "{bucket}"],
+)
+def test_a_placeholder_bucket_is_graded_as_a_stand_in_and_the_plan_says_so(tmp_path, bucket):
+    s3_job = STUDIO.replace('from_catalog(database="db", table_name="{reads}")',
+                            'from_options(connection_type="s3", format="json", connection_options={{"paths": ["s3://BUCKET/customer/landing/"]}})')  # fmt: skip
+    (tmp_path / "job.py").write_text(
+        s3_job.format(writes="customer/trusted").replace("s3://b/", "s3://BUCKET/").replace("BUCKET", bucket)
+    )  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert plan.stand_ins == {bucket: "stand-in-bucket"}
+    assert [x.location for x in plan.landing] == [f"s3://{bucket}/customer/landing/"]
+    [note] = plan.notes
+    assert f"bucket {bucket!r} is a placeholder" in note and "s3://stand-in-bucket/" in note
+
+
+@pytest.mark.parametrize("bucket", ["b", "p3-stedi-bucket", "my-bucket", "stedi.lake.2024"])
+def test_real_bucket_names_are_not_placeholders(bucket):
+    assert not names.is_placeholder(bucket)
+
+
+ARGS_JOB = """import sys
+from awsglue.utils import getResolvedOptions
+from awsglue.context import GlueContext
+args = getResolvedOptions(sys.argv, ['JOB_NAME', 'S3_SOURCE', 'S3_TARGET'])
+glueContext = GlueContext(sc)
+a = glueContext.create_dynamic_frame.from_options(connection_type="s3", format="json", connection_options={"paths": [args['S3_SOURCE'] + "customer/landing/"]})
+glueContext.write_dynamic_frame.from_options(frame=a, connection_type="s3", format="json", connection_options={"path": f"{args['S3_TARGET']}customer/trusted/"})
+"""
+
+
+def test_job_args_place_the_paths_a_script_builds_from_get_resolved_options(tmp_path):
+    (tmp_path / "job.py").write_text(ARGS_JOB)
+    args = {"S3_SOURCE": "s3://raw-b/", "S3_TARGET": "s3://lake-b/"}
+    plan = make_plan(tmp_path, discover.find_scripts(tmp_path), [], job_args=args)
+    [job] = plan.jobs
+    assert job.error is None
+    assert [x.location for x in plan.landing] == ["s3://raw-b/customer/landing/"]
+    assert [w.location for w in job.writes] == ["s3://lake-b/customer/trusted/"]
+    assert plan.argv == ["--S3_SOURCE", "s3://raw-b/", "--S3_TARGET", "s3://lake-b/"]
+
+
+def test_a_missing_job_arg_fails_the_job_naming_each_argument_and_the_flag(tmp_path):
+    (tmp_path / "job.py").write_text(ARGS_JOB)
+    plan = make_plan(
+        tmp_path, discover.find_scripts(tmp_path), [], job_args={"S3_SOURCE": "s3://r/"}
+    )
+    [job] = plan.jobs
+    assert "--S3_TARGET" in job.error and "--job-arg S3_TARGET=VALUE" in job.error
+    assert "S3_SOURCE" not in job.error
+
+
+CURATED_READ = STUDIO.replace(
+    'from_catalog(database="db", table_name="{reads}")',
+    'from_options(connection_type="s3", format="json", connection_options={{"paths": ["s3://b/{reads}/"]}})',
+)  # fmt: skip
+
+
+def test_a_curated_folder_one_job_reads_and_none_writes_is_not_landing(tmp_path):
+    (tmp_path / "customer_trusted.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (tmp_path / "customer_curated.py").write_text(CURATED_READ.format(reads="customer/trusted", writes="customer_curated"))  # fmt: skip
+    (tmp_path / "step_trainer.py").write_text(CURATED_READ.format(reads="customer/curated", writes="step_trainer/trusted"))  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert [(x.location, x.source) for x in plan.landing] == [
+        ("s3://b/customer/landing/", "customer")
+    ]
+    [note] = plan.notes
+    assert note.startswith("step_trainer.py line 3 reads s3://b/customer/curated/")
+    assert "says curated, not landing" in note
+
+
+def test_a_job_writing_a_parent_folder_does_not_write_the_landing_folders_inside_it(tmp_path):
+    # a customer curated job whose target is s3://b/customer/ (files land beside landing/)
+    (tmp_path / "customer_trusted.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (tmp_path / "customer_curated.py").write_text(CURATED_READ.format(reads="customer/trusted", writes="customer"))  # fmt: skip
+    (tmp_path / "step_trainer.py").write_text(CURATED_READ.format(reads="customer/curated", writes="step_trainer/trusted"))  # fmt: skip
+    plan = plan_of(tmp_path)  # no cycle
+    assert [j.name for j in plan.jobs] == ["customer_trusted", "customer_curated", "step_trainer"]
+    assert [x.location for x in plan.landing] == ["s3://b/customer/landing/"]
+
+
+def test_a_reader_of_a_partitioned_folder_runs_after_its_writer(tmp_path):
+    (tmp_path / "a.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (tmp_path / "b.py").write_text(CURATED_READ.format(reads="customer/trusted/year=2024", writes="customer/curated"))  # fmt: skip
+    (tmp_path / "c.py").write_text(CURATED_READ.format(reads="customer", writes="step_trainer/trusted"))  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert plan.job("b").after == ["a"] and plan.job("c").after == ["a", "b"]
+
+
+def test_a_from_catalog_target_without_ddl_sits_where_the_jobs_that_read_it_look(tmp_path):
+    (tmp_path / "step.py").write_text(
+        CURATED_READ.format(reads="step_trainer/landing", writes="x")
+        .replace('write_dynamic_frame.from_options(frame=a, connection_type="s3", format="json", connection_options={"path": "s3://b/x/"})',
+                 'write_dynamic_frame.from_catalog(frame=a, database="db", table_name="step_trainer_trusted")')
+    )  # fmt: skip
+    (tmp_path / "ml.py").write_text(CURATED_READ.format(reads="step_trainer/trusted", writes="ml/curated"))  # fmt: skip
+    plan = plan_of(tmp_path)
+    created = plan.tables["step_trainer_trusted"]
+    assert (created.how, created.location) == ("created", "s3://b/step_trainer/trusted/")
+    assert [j.name for j in plan.jobs] == ["step", "ml"], "ml reads what step writes"
+    assert [x.location for x in plan.landing] == ["s3://b/step_trainer/landing/"]
+
+
+def test_two_scripts_writing_one_table_run_draft_first_and_the_plan_says_so():
+    plan = plan_of(PROJECTS / "two_writers")
+    order = [j.path.relative_to(plan.project).as_posix() for j in plan.jobs]
+    draft, final = (
+        "jobs/old/customer_landing_to_trusted (draft).py",
+        "jobs/customer_landing_to_trusted.py",
+    )
+    assert (
+        order.index(draft)
+        < order.index(final)
+        < order.index("jobs/accelerometer_landing_to_trusted.py")
+    )
+    [note] = plan.notes
+    assert f"{draft} and {final} all write table customer_trusted" in note and "--order" in note
+
+
+def test_two_writers_run_in_the_order_glue_studio_made_them(tmp_path):
+    later = STUDIO.format(reads="customer_landing", writes="customer/trusted")
+    earlier = later.replace("a = ", "CustomerLanding_node1743335866806 = ").replace(
+        "frame=a", "frame=CustomerLanding_node1743335866806"
+    )
+    (tmp_path / "a_customer_trusted.py").write_text(
+        later.replace("a = ", "CustomerLanding_node1743337441404 = ").replace(
+            "frame=a", "frame=CustomerLanding_node1743337441404"
+        )
+    )
+    (tmp_path / "b_customer_trusted.py").write_text(earlier)
+    plan = plan_of(tmp_path)
+    assert [j.name for j in plan.jobs] == ["b_customer_trusted", "a_customer_trusted"]
+    assert "they ran in the order a learner would have run them" in plan.notes[0]
+
+
+def test_a_script_saved_twice_is_one_glue_job_run_once(tmp_path):
+    job = STUDIO.format(reads="customer_landing", writes="customer/trusted")
+    for folder in ("landing zone", "trusted zone"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "customer_landing_to_trusted.py").write_text(job)
+    plan = plan_of(tmp_path)
+    assert [j.path.parent.name for j in plan.jobs] == ["landing zone"]
+    assert plan.not_run == ["trusted zone/customer_landing_to_trusted.py"]
+    [note] = plan.notes
+    assert note.startswith("trusted zone/customer_landing_to_trusted.py is a copy of landing zone/")
+
+
 def test_a_cycle_is_one_error_naming_the_scripts_and_the_order_flag(tmp_path):
     (tmp_path / "one.py").write_text(STUDIO.format(reads="two", writes="one"))
     (tmp_path / "two.py").write_text(STUDIO.format(reads="one", writes="two"))
@@ -188,3 +380,26 @@ def test_a_missing_table_hint_names_database_and_table_and_suggests_crawl_not_in
     )
     assert "trainer_landing in database stedi-db" in hint and "crawl" in hint
     assert "ingest" not in hint
+
+
+def test_an_output_at_a_parent_folder_holds_only_its_own_files_not_other_tables_inside_it(
+    tmp_path,
+):
+    from grading.count import identify
+    from grading.execute import SUCCEEDED, JobRun
+    from localglue.lake import Lake
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "customer_trusted.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (project / "customer_curated.py").write_text(CURATED_READ.format(reads="customer/trusted", writes="customer"))  # fmt: skip
+    plan = plan_of(project)
+    lake = Lake(tmp_path / "lake")
+    for key in ("customer/landing/l.json", "customer/trusted/run-1", "customer/run-2"):
+        path = Path(lake.local_path(f"s3://b/{key}"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"email": "a@x"}\n')
+    runs = [JobRun(j.path.name, j.name, SUCCEEDED) for j in plan.jobs]
+    found = identify(plan, runs, lake, {"s3://b/customer/landing/": []})
+    assert [Path(f).name for f in found["customer_curated"].files] == ["run-2"]
+    assert [Path(f).name for f in found["customer_trusted"].files] == ["run-1"]

@@ -2,11 +2,16 @@
 tests in the styles public learner repositories use), each with its expected result.
 
 Between them the projects cover: different buckets and prefixes (two buckets in one project);
-databases stedi, stedidb, stedi_p4 and the hyphenated stedi-lake-db; DDL present (all eight),
-absent, partial and unparseable (RTF, a syntax error); catalog and S3 sources; from_catalog
-writes into pre-created tables (and into one no DDL defines); JSON and Parquet outputs; file
-names with spaces, hyphens and parentheses; a job that fails; two scripts writing one table.
-The runs use a small generated sample, whose manifest gives the expected counts.
+databases stedi, stedidb, stedi_p4, stedi_p8 and the hyphenated stedi-lake-db and stedi-db
+(unquoted in the DDL, as Athena's editor runs it); DDL present (all eight), absent, partial,
+unparseable (a syntax error) and saved as RTF; catalog and S3 sources; from_catalog writes
+into pre-created tables (and into ones no DDL defines, read back from S3 by the next job);
+JSON, CSV and Parquet outputs in every codec a Studio target offers (snappy, lz4, bzip2,
+gzip, zstd); file names with spaces, hyphens and parentheses; a bucket written as a CI
+secret placeholder; paths built from a job parameter (`--job-arg`); a job that fails; jobs
+that all succeed and write 0 rows; a folder read by one job and written by none that is not
+landing; two scripts writing one table. The runs use a small generated sample, whose
+manifest gives the expected counts.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from stedi.tables import TABLE_NAMES
 
 PROJECTS = Path(__file__).parent / "learner_projects"
 ALL_OK = dict.fromkeys(TABLE_NAMES, "ok")
+TRUSTED_AND_CURATED = [t for t in TABLE_NAMES if not t.endswith("_landing")]
 CREATED = "created for the grade: no DDL in the project"
 
 EXPECTED = {
@@ -45,7 +51,64 @@ EXPECTED = {
         "exit": 0,
         "tables": ALL_OK,
         "formats": {"step_trainer_trusted": "parquet"},
-        "ddl_skipped": {"accelerometer_landing.rtf", "step_trainer_landing.sql"},
+        "ddl_skipped": {"step_trainer_landing.sql"},
+        "notes": ["accelerometer_landing.rtf: DDL read from an RTF document"],
+    },
+    "placeholder_bucket_rtf_ddl": {
+        "exit": 0,
+        "tables": ALL_OK,
+        "database": "stedi-db",
+        "compression": dict.fromkeys(TRUSTED_AND_CURATED, "snappy"),
+        "notes": [
+            "customer_landing.rtf: DDL read from an RTF document",
+            "bucket '${{ secrets.BUCKET }}' is a placeholder",
+        ],  # fmt: skip
+    },
+    "job_args_catalog_target": {
+        "args": ["--job-arg", "LAKE=s3://p8-lake"],
+        "exit": 0,
+        "tables": ALL_OK,
+        "formats": {"customer_curated": "csv", "machine_learning_curated": "parquet"},
+        "compression": {
+            "customer_trusted": "lz4",
+            "accelerometer_trusted": "bzip2",
+            "customer_curated": "gzip",
+            "machine_learning_curated": "zstd",
+        },  # fmt: skip
+        "catalog": {"stedi_p8.step_trainer_trusted": CREATED},
+    },
+    "zero_rows_written": {
+        "exit": 1,
+        "jobs": ["SUCCEEDED"] * 5,
+        "tables": dict.fromkeys(TRUSTED_AND_CURATED, "empty"),
+        "reasons": {
+            "customer_trusted": "0 rows written by scripts/Customer Trusted.py",
+            "machine_learning_curated": "0 rows written by scripts/Machine Learning Curated.py",
+        },  # fmt: skip
+    },
+    "curated_folder_not_landing": {
+        "exit": 1,
+        "jobs": ["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED"],
+        "tables": {"customer_curated": "ok", "step_trainer_trusted": "missing"},
+        "notes": [
+            "reads s3://p10-lakehouse/customer/curated/, which no job in the project "
+            "writes and whose name says curated, not landing"
+        ],  # fmt: skip
+    },
+    "two_writers": {
+        "exit": 1,
+        "jobs": ["SUCCEEDED"] * 3,
+        "order": [
+            "jobs/old/customer_landing_to_trusted (draft).py",
+            "jobs/customer_landing_to_trusted.py",
+            "jobs/accelerometer_landing_to_trusted.py",
+        ],  # fmt: skip
+        "tables": {"customer_trusted": "differs", "customer_curated": "missing"},
+        "privacy": "failed",  # the draft wrote every customer; running both, Glue keeps both
+        "notes": [
+            "jobs/old/customer_landing_to_trusted (draft).py and "
+            "jobs/customer_landing_to_trusted.py all write table customer_trusted"
+        ],  # fmt: skip
     },
     "failing_job": {
         "exit": 1,
@@ -86,9 +149,9 @@ def grade_cli(project: Path, sample: Path, tmp_path: Path, *extra: str, capsys=N
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_learner_project_grades_as_expected(name, sample, tmp_path, spark, capsys):
+def test_learner_project_grades_as_expected(name, sample, tmp_path, capsys):
     want = EXPECTED[name]
-    code, report = grade_cli(PROJECTS / name, sample, tmp_path)
+    code, report = grade_cli(PROJECTS / name, sample, tmp_path, *want.get("args", []))
     assert json.loads(capsys.readouterr().out) == report, "--json prints report.json"
     assert code == want["exit"], json.dumps(report["jobs"], indent=1)
     assert report["status"] == ("passed" if code == 0 else "failed")
@@ -96,8 +159,16 @@ def test_learner_project_grades_as_expected(name, sample, tmp_path, spark, capsy
         assert report["tables"][table]["status"] == status, (table, report["tables"][table])
     for table, fmt in want.get("formats", {}).items():
         assert report["tables"][table]["format"] == fmt, table
+    for table, codec in want.get("compression", {}).items():
+        assert report["tables"][table]["compression"] == codec, table
+    for table, reason in want.get("reasons", {}).items():
+        assert report["tables"][table]["reason"] == reason, table
+    for note in want.get("notes", []):
+        assert any(note in n for n in report["notes"]), (note, report["notes"])
     if "jobs" in want:
         assert [j["status"] for j in report["jobs"]] == want["jobs"]
+    if "order" in want:
+        assert [j["script"] for j in report["jobs"]] == want["order"]
     if "error_line" in want:
         [failed] = [j for j in report["jobs"] if j["status"] == "FAILED"]
         assert failed["line"] == want["error_line"] and "emailAddress" in failed["error"]
@@ -126,9 +197,7 @@ def assert_no_data_rows(report_dir: Path, terminal_text: str) -> None:
 
 
 @pytest.mark.e2e
-def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(
-    sample, tmp_path, spark, capsys
-):
+def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(sample, tmp_path, capsys):
     code, report = grade_cli(PROJECTS / "failing_job", sample, tmp_path, "--rows")
     leaked = [o for o in report["privacy"]["non_consenting_rows"] if o["rows"]]
     assert code == 1 and leaked
@@ -138,19 +207,21 @@ def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(
     assert "examples" in (tmp_path / "report" / "report.md").read_text()
 
 
-def test_two_scripts_writing_one_table_stop_the_grade_naming_both_and_the_order_flag(
+@pytest.mark.e2e
+def test_a_missing_job_argument_fails_the_job_naming_the_flag_that_fixes_it(
     sample, tmp_path, capsys
 ):
-    code = cli_main(["grade", str(PROJECTS / "two_writers"), "--data", str(sample),
-                     "--lake", str(tmp_path / "lake")])  # fmt: skip
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "customer_landing_to_trusted (draft).py" in err and "--order" in err
-    assert not (tmp_path / "lake").exists(), "planning fails before the lake is touched"
+    code, report = grade_cli(PROJECTS / "job_args_catalog_target", sample, tmp_path)
+    assert code == 1
+    first, *rest = report["jobs"]
+    assert first["status"] == "FAILED"
+    assert "--LAKE" in first["error"] and "--job-arg LAKE=VALUE" in first["error"]
+    assert {j["status"] for j in rest} <= {"FAILED", "SKIPPED"}
+    assert report["job_args"] == []
 
 
 @pytest.mark.e2e
-def test_order_picks_the_submitted_script_of_two_writers(sample, tmp_path, spark, capsys):
+def test_order_picks_the_submitted_script_of_two_writers(sample, tmp_path, capsys):
     order = ["jobs/customer_landing_to_trusted.py", "accelerometer_landing_to_trusted.py"]
     code, report = grade_cli(PROJECTS / "two_writers", sample, tmp_path, "--order", *order)
     assert [j["script"] for j in report["jobs"]] == ["jobs/" + Path(o).name for o in order]
@@ -164,7 +235,7 @@ def test_a_grade_refuses_a_lake_it_did_not_make(sample, tmp_path, capsys):
     (tmp_path / "lake").mkdir()
     (tmp_path / "lake" / "mine.txt").write_text("keep me")
     code = cli_main(["grade", str(PROJECTS / "failing_job"), "--data", str(sample),
-                     "--lake", str(tmp_path / "lake")])  # fmt: skip
+                     "--lake", str(tmp_path / "lake"), "--report-dir", str(tmp_path / "r")])  # fmt: skip
     assert code == 2 and "not empty" in capsys.readouterr().err
     assert (tmp_path / "lake" / "mine.txt").is_file()
 
@@ -172,7 +243,7 @@ def test_a_grade_refuses_a_lake_it_did_not_make(sample, tmp_path, capsys):
 @pytest.mark.e2e
 @pytest.mark.parametrize("profile", ["rubric", "strict"])
 def test_grading_the_projects_own_jobs_on_the_shared_data_gives_the_readme_counts(
-    profile, shared_data, tmp_path, spark, capsys
+    profile, shared_data, tmp_path, capsys
 ):
     import shutil
 

@@ -146,10 +146,68 @@ def test_the_report_notebook_finds_the_newest_report(tmp_path, monkeypatch, wher
         assert find_report() == new
 
 
+def test_the_report_notebook_never_takes_a_grades_or_another_lakes_report(tmp_path, monkeypatch):
+    """reports/ also holds grades (reports/grade/<project>/) and other lakes' reports."""
+    mine = tmp_path / "reports" / "rubric" / "report.json"
+    others = [tmp_path / "reports" / "grade" / "p" / "report.json",
+              tmp_path / "reports" / "lake-strict" / "strict" / "report.json"]  # fmt: skip
+    for i, path in enumerate([mine, *others]):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    monkeypatch.delenv("STEDI_REPORT", raising=False)
+    monkeypatch.setenv("STEDI_LAKE", str(tmp_path / "lake"))
+    assert find_report() == mine
+    monkeypatch.setenv("STEDI_LAKE", str(tmp_path / "lake-strict"))
+    assert find_report() == others[1]
+
+
 def test_no_report_is_an_error_naming_the_command(tmp_path, monkeypatch):
     monkeypatch.setenv("STEDI_REPORT", str(tmp_path / "empty"))
     with pytest.raises(LakehouseError, match="validation.run"):
         find_report()
+
+
+def validated(repo: Path, lake: str, profile: str, status: str) -> Path:
+    """A lake folder of `repo` and the report validation.run leaves for it."""
+    from validation.run import default_report_dir
+
+    root = repo / lake
+    root.mkdir()
+    report = default_report_dir(Lake(root), profile) / "report.json"
+    report.parent.mkdir(parents=True)
+    report.write_text(json.dumps({"lake": str(root), "profile": profile, "status": status}))
+    return root
+
+
+@pytest.mark.parametrize(
+    ("reports", "chosen"),
+    [
+        ([("lake", "strict", "passed")], "lake"),
+        ([("lake", "rubric", "passed")], None),  # a rubric lake is no strict lake
+        ([("lake", "strict", "failed"), ("lake-strict", "strict", "passed")], "lake-strict"),
+    ],
+)
+def test_the_explore_notebook_takes_a_lake_whose_validation_of_the_profile_passed(
+    tmp_path, monkeypatch, reports, chosen
+):
+    monkeypatch.setattr(explore, "REPO", tmp_path)
+    for lake, profile, status in reports:
+        validated(tmp_path, lake, profile, status)
+    found = explore._validated_repo_lake("strict")
+    assert (found.root.name if found else None) == chosen
+
+
+def test_the_explore_notebook_refuses_a_lake_whose_validation_failed(tmp_path, monkeypatch):
+    """The rubric lake, validated as strict, failed: it must not be shown as the strict lake."""
+    monkeypatch.setattr(explore, "REPO", tmp_path)
+    monkeypatch.delenv("STEDI_LAKE_STRICT", raising=False)
+    validated(tmp_path, "lake", "strict", "failed")
+    with pytest.raises(LakehouseError) as refused:
+        explore.lake_from_env("strict")
+    message = str(refused.value)
+    assert len(message.splitlines()) == 1 and "strict validation of lake/ failed" in message
+    assert "lakehouse run --profile strict --lake lake-strict" in message
 
 
 # -- executing the notebooks --------------------------------------------------------------
@@ -185,25 +243,105 @@ def test_report_notebook_shows_the_failures_of_a_lake_with_a_privacy_violation(
     assert len(outputs(nb, "image/png")) == 1
 
 
-@pytest.mark.e2e
-def test_both_notebooks_run_from_the_notebooks_folder_after_make_run(after_make_run, monkeypatch):
-    """Jupyter starts in notebooks/ with no variables set: the repository's lake/ and reports/."""
-    for name in ("STEDI_LAKE", "STEDI_LAKE_STRICT", "STEDI_REPORT", "PYTHONPATH"):
-        monkeypatch.delenv(name, raising=False)
-    notebooks = after_make_run / "notebooks"
-    monkeypatch.setenv("STEDI_NOTEBOOK_TMP", str(after_make_run.parent / "nb"))
+def bare_env(home: Path, **extra: str) -> dict[str, str]:
+    """A new shell's environment: no virtualenv, no PYTHONPATH, no STEDI_* variables."""
+    home.mkdir(exist_ok=True)
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", **extra}
 
-    report_nb = execute(notebooks / "validation_report.ipynb", {}, monkeypatch, cwd=notebooks)
-    text = "\n".join(outputs(report_nb, "stream") + outputs(report_nb, "text/plain"))
+
+def readme_command(start: str) -> str:
+    from tests.test_readme_commands import _fenced_commands, _inline_commands
+
+    readme = (REPO / "README.md").read_text()
+    return next(c for c in _fenced_commands(readme) + _inline_commands(readme) if start in c)
+
+
+@pytest.mark.e2e
+def test_the_readmes_jupyter_command_opens_both_notebooks(after_make_run, tmp_path):
+    """The README's `make notebooks` line, pasted into a new shell after `make run`, serves
+    both notebooks and the python3 kernel (asked over its REST API on loopback, as the
+    browser tab would)."""
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    command = readme_command("make notebooks")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "stedi-notebook-test"
+    server = subprocess.Popen(
+        ["bash", "-c", f"exec {command} JUPYTER_ARGS='--no-browser --ServerApp.ip=127.0.0.1 "
+         f"--ServerApp.port={port} --IdentityProvider.token={token}'"],
+        cwd=after_make_run, env=bare_env(tmp_path / "home"), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def get(path: str) -> dict:
+        url = f"http://127.0.0.1:{port}/api/{path}?token={token}"
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return json.loads(answer.read())
+
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                get("status")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()[-2000:]
+                assert time.monotonic() < deadline, "jupyter lab did not answer in 240 s"
+                time.sleep(1)
+        for name in ("explore_lakehouse.ipynb", "validation_report.ipynb"):
+            doc = get(f"contents/{name}")
+            assert doc["type"] == "notebook" and doc["content"]["cells"], name
+        assert KERNEL in get("kernelspecs")["kernelspecs"]  # the venv's (test above)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+
+
+def html_text(path: Path) -> str:
+    """The visible text of an nbconvert HTML page (outputs included)."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+@pytest.mark.e2e
+def test_the_readmes_nbconvert_command_runs_both_notebooks_from_the_notebooks_folder(
+    after_make_run, tmp_path
+):
+    """Jupyter starts in notebooks/ with no variables set: the repository's lake/ and reports/."""
+    import re
+    import subprocess
+
+    command = readme_command("jupyter nbconvert")
+    assert command.startswith("cd notebooks && ") and "--execute" in command
+    env = bare_env(tmp_path / "home", STEDI_NOTEBOOK_TMP=str(tmp_path / "nb"))
+    done = subprocess.run(
+        ["bash", "-c", command], cwd=after_make_run, env=env, capture_output=True, text=True,
+        timeout=1200, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = after_make_run / "reports" / "notebooks"
+
+    report_page = (out / "validation_report.html").read_text()
+    text = html_text(out / "validation_report.html")
     assert str(after_make_run / "reports" / "rubric" / "report.json") in text
     assert "status   passed" in text
+    assert "Traceback" not in report_page
 
-    explore_nb = execute(notebooks / "explore_lakehouse.ipynb", {}, monkeypatch, cwd=notebooks)
-    text = "\n".join(outputs(explore_nb, "text/plain"))
-    assert str(after_make_run / "lake") in text  # the rubric lake is the one `make run` made
-    images = outputs(explore_nb, "image/png")
+    explore_page = (out / "explore_lakehouse.html").read_text()
+    assert str(after_make_run / "lake") in html_text(out / "explore_lakehouse.html")
+    images = re.findall(r'<img[^>]+src="data:image/png;base64,([^"]+)"', explore_page)
     assert len(images) == 4
     assert all(base64.b64decode(i)[:4] == b"\x89PNG" for i in images)
+    assert "Traceback" not in explore_page
     # The join figure's numbers are the lake's: rubric pairs add up to the ML table.
     with LocalEngine(Lake(after_make_run / "lake")) as engine:
         pairs = explore.rubric_pairs(engine)["rows"].sum()

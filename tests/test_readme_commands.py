@@ -32,6 +32,9 @@ SKIPPED = {
     ".venv/bin/python -m bench": "minutes of benchmarks, as `make bench`",
     "make clean": "it deletes the lake and reports the other commands read",
     ".venv/bin/python -m pytest": "it is this test suite",
+    "make notebooks": "a server that runs until stopped; test_notebooks.py starts it and "
+    "opens both notebooks through it",
+    ".venv/bin/jupyter lab": "what `make notebooks` runs",
     ".venv/bin/python -m lakehouse aws run": "moto runs no SQL, so its Athena validation cannot "
     "pass there; its job runs are tested in test_aws_moto.py",
 }
@@ -81,6 +84,63 @@ def test_the_readme_shows_runnable_commands_of_every_kind():
     commands = " ".join(runnable())
     for expected in ("lakehouse job", "lakehouse sql", "lakehouse grade", "validation.run"):
         assert expected in commands
+    # a learner's own database: crawled, then queried by its qualified name
+    crawl = next(c for c in runnable() if "lakehouse crawl" in c and "--database mydb" in c)
+    assert runnable().index(crawl) < runnable().index(
+        '.venv/bin/python -m lakehouse sql "SELECT count(*) FROM mydb.t"'
+    )
+
+
+# Paths the README names as what a command makes, other than `make run`: each for its reason.
+MADE_LATER = {
+    "reports/grade/": "`lakehouse grade` writes it",
+    "reports/screenshots/": "`validation.screenshots` writes it",
+    "lake/_logs/": "a failed job writes it",
+    "lake/_bookmarks/": "a job with bookmarks writes it",
+    "lake/_quarantine/customer/": "ingest writes it when a line is quarantined",
+    "reports/lake-strict/": "the README's example of another --lake",
+    "reports/notebooks/": "the README's nbconvert command writes it",
+}
+PLACEHOLDERS = {"<profile>": "rubric", "<lake>": "lake", "<source>": "customer",
+                "<lake folder name>": "lake-strict"}  # fmt: skip
+
+
+def readme_paths() -> list[str]:
+    """Every file or folder of the repository or of a run the README names in `code` or a
+    link: the ones under a top-level name of the checkout (or lake/, reports/, sample/)."""
+    unfenced = re.sub(r"```.*?```", "", README, flags=re.S)
+    named = re.findall(r"`([^`\n]+)`", unfenced) + re.findall(r"\]\(([^)#\s]+)", unfenced)
+    tops = {p.name for p in REPO.iterdir()} | {"lake", "reports", "sample"}
+    found = []
+    for text in named:
+        path = text.strip().split("::")[0].removeprefix("./")
+        for placeholder, value in PLACEHOLDERS.items():
+            path = path.replace(placeholder, value)
+        segments = path.split("/")
+        if " " in path or "<" in path or segments[0] not in tops or "/" not in path:
+            continue
+        if any(s.isupper() for s in segments):  # <lake>/BUCKET/KEY: a template
+            continue
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def test_the_readme_names_paths_of_every_kind():
+    paths = readme_paths()
+    for expected in ("reports/rubric/report.json", "reports/rubric/data_docs/index.html",
+                     "notebooks/explore_lakehouse.ipynb", "lake/_catalog/"):  # fmt: skip
+        assert expected in paths
+
+
+@pytest.mark.e2e
+def test_every_path_the_readme_names_exists_after_make_run(after_make_run):
+    missing = [
+        p for p in readme_paths()
+        if not any(p.startswith(later) for later in MADE_LATER)
+        and not any(after_make_run.glob(p.rstrip("/")))
+    ]  # fmt: skip
+    assert not missing, f"the README names paths `make run` does not make: {missing}"
 
 
 @pytest.fixture(scope="module")

@@ -187,3 +187,65 @@ def test_older_json_encodings_read_as_the_ddl_types(lake, capsys):
         == 0
     )
     assert json.loads(capsys.readouterr().out) == [{"timestamp": 1655564376361, "x": 1.0}]
+
+
+# -- every database of the catalog, as on Athena ------------------------------------------
+def _json(capsys, *argv) -> list[dict]:
+    assert main(["sql", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def crawled(finished_lake, request):
+    """The landing customers crawled into the learner's own database (`crawl --database`)."""
+    lake, counts = finished_lake
+    database = request.param
+    path = "s3://stedi-lake-house/customer/landing/"
+    argv = ["crawl", path, "--database", database, "--table", "t", "--lake", str(lake.root)]
+    assert main(argv) == 0
+    return lake, database, counts["customer_landing"]
+
+
+LEARNER_DATABASES = ["mydb", "stedi-db", "stedidb"]
+
+
+@pytest.mark.parametrize("crawled", LEARNER_DATABASES, indirect=True)
+def test_a_crawled_table_is_queried_by_its_database_qualified_name(crawled, capsys):
+    lake, database, rows = crawled
+    qualified = f'"{database}".t' if "-" in database else f"{database}.t"
+    out = _json(capsys, f"SELECT count(*) AS n FROM {qualified}", "--lake", str(lake.root))
+    assert out == [{"n": rows}]
+
+
+@pytest.mark.parametrize("crawled", LEARNER_DATABASES, indirect=True)
+def test_database_option_is_the_default_schema_of_plain_names(crawled, capsys):
+    lake, database, rows = crawled
+    argv = ["--lake", str(lake.root), "--database", database]
+    assert _json(capsys, "SELECT count(*) AS n FROM t", *argv) == [{"n": rows}]
+    # the other databases stay reachable by their qualified names
+    out = _json(capsys, "SELECT count(*) AS n FROM stedi.customer_landing", *argv)
+    assert out == [{"n": rows}]
+
+
+@pytest.mark.parametrize("crawled", ["stedi-db"], indirect=True)
+def test_show_databases_lists_the_catalogs_databases(crawled, capsys):
+    lake, database, _ = crawled
+    out = _json(capsys, "SHOW DATABASES", "--lake", str(lake.root))
+    assert [r["database_name"] for r in out] == sorted(["stedi", database])
+
+
+@pytest.mark.parametrize("crawled", ["mydb"], indirect=True)
+def test_a_missing_table_error_lists_the_catalogs_tables(crawled, capsys):
+    lake, _, _ = crawled
+    assert main(["sql", "SELECT * FROM mydb.nope", "--lake", str(lake.root)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "mydb.t" in err and "stedi.customer_trusted" in err
+
+
+@pytest.mark.parametrize("crawled", ["mydb"], indirect=True)
+def test_an_unknown_database_option_names_the_databases_there_are(crawled, capsys):
+    lake, _, _ = crawled
+    assert main(["sql", "SELECT 1", "--lake", str(lake.root), "--database", "other"]) == 2
+    err = capsys.readouterr().err
+    assert "'other'" in err and "mydb, stedi" in err

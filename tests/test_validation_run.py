@@ -421,3 +421,18 @@ def test_python_m_validation_run_is_the_same_command_line(tmp_path):
     assert out.returncode == 1, out.stderr
     assert "keys.reading_unique" in out.stdout and "FAILED" in out.stdout
     assert (tmp_path / "reports" / "rubric" / "report.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("lakes", "expected"),
+    [
+        (["lake"], ["reports/rubric"]),
+        (["lake", "lake-strict"], ["reports/rubric", "reports/lake-strict/rubric"]),
+        (["mine", "theirs"], ["reports/mine/rubric", "reports/theirs/rubric"]),
+    ],
+)
+def test_each_lake_in_one_folder_gets_its_own_reports_folder(tmp_path, lakes, expected):
+    from validation.run import default_report_dir
+
+    dirs = [default_report_dir(Lake(tmp_path / name), "rubric") for name in lakes]
+    assert [d.relative_to(tmp_path).as_posix() for d in dirs] == expected

@@ -6,9 +6,10 @@ tables) and returns a pandas DataFrame ready to plot. Nothing here knows any
 expected number: the notebook shows what the lake holds.
 
 `lake_from_env` gives a notebook its lakes: $STEDI_LAKE (rubric) and
-$STEDI_LAKE_STRICT (strict) when set; else the repository's lake/ when its newest
-validation report (reports/<profile>/report.json) is of that profile, as `make run`
-leaves it; else a lake built from the generated sample (the repository's sample/ when
+$STEDI_LAKE_STRICT (strict) when set; else the repository's lake-<profile>/ or lake/ when
+its newest validation report of that profile (reports/[<lake>/]<profile>/report.json)
+passed, as `make run` leaves lake/ (a failed one is refused, naming the command that builds
+the right lake); else a lake built from the generated sample (the repository's sample/ when
 `make run` made one) with the pipeline's own steps (generate, ingest, run). Paths are
 the repository's wherever Jupyter was started.
 """
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, REPO, TABLES
+from stedi.resources import project_root
+from stedi.tables import ACCELEROMETER_TRUSTED, MACHINE_LEARNING_CURATED, TABLES
 
 LAKE_ENV = {"rubric": "STEDI_LAKE", "strict": "STEDI_LAKE_STRICT"}
 
@@ -63,21 +65,37 @@ def lake_from_env(profile: str) -> Lake:
     if repo_lake is not None:
         return repo_lake
     base = Path(os.environ.get("STEDI_NOTEBOOK_TMP") or tempfile.mkdtemp(prefix="stedi-nb-"))
-    sample = REPO / "sample" if (REPO / "sample" / "manifest.json").is_file() else None
+    repo = project_root()
+    sample = repo / "sample" if (repo / "sample" / "manifest.json").is_file() else None
     return build_sample_lake(base / f"lake-{profile}", profile, sample or base / "sample")
 
 
 def _validated_repo_lake(profile: str) -> Lake | None:
-    """REPO/lake if `python -m validation.run` last validated it under this profile."""
+    """<project>/lake-<profile>, else <project>/lake, if `python -m validation.run` last validated it
+    under this profile and it PASSED. A lake whose validation of this profile failed is
+    refused: the rubric lake validated as strict is not a strict lake (the notebook would
+    label rubric numbers "strict")."""
     import json
 
-    report = REPO / "reports" / profile / "report.json"
-    lake = Lake(REPO / "lake")
-    if not (report.is_file() and lake.exists()):
-        return None
-    recorded = json.loads(report.read_text())
-    same_lake = Path(recorded.get("lake") or "").resolve() == lake.root
-    return lake if same_lake and recorded.get("profile") == profile else None
+    from validation.run import default_report_dir
+
+    for lake in (Lake(project_root() / f"lake-{profile}"), Lake(project_root() / "lake")):
+        report = default_report_dir(lake, profile) / "report.json"
+        if not (report.is_file() and lake.exists()):
+            continue
+        recorded = json.loads(report.read_text())
+        same_lake = Path(recorded.get("lake") or "").resolve() == lake.root
+        if not (same_lake and recorded.get("profile") == profile):
+            continue
+        if recorded.get("status") == "failed":
+            raise LakehouseError(
+                f"the {profile} validation of {lake.root.name}/ failed ({report}), so it is no "
+                f"{profile} lake; build one: .venv/bin/python -m lakehouse ingest sample --lake "
+                f"lake-{profile} && .venv/bin/python -m lakehouse run --profile {profile} "
+                f"--lake lake-{profile}"
+            )
+        return lake
+    return None
 
 
 # -- funnel -------------------------------------------------------------------------------

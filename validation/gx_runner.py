@@ -83,6 +83,7 @@ class GxSession:
             _add_docs_site(self.context, self.docs_dir)
         _quiet_gx(self.context)
         self.run_id = RunIdentifier(run_time=datetime.now(UTC))
+        self.suite_names: dict[str, str] = {}  # table -> its suite's name
         _add_time(self.timings, "gx_setup_s", start)
 
     def check(self, engine, suites: list) -> dict:
@@ -99,6 +100,7 @@ class GxSession:
             asset = datasource.add_table_asset(loaded.table, table_name=loaded.table)
             batch = asset.add_batch_definition_whole_table("whole_table")
             suite = context.suites.add(loaded.suite)
+            self.suite_names[loaded.table] = suite.name
             definitions.append(
                 context.validation_definitions.add(
                     gx.ValidationDefinition(
@@ -131,16 +133,23 @@ class GxSession:
             by_table[suite_result.suite_name.rsplit(".", 1)[0]] = suite_result
         return by_table
 
-    def build_docs(self) -> Path | None:
-        """GX's HTML site over every pass; None without Data Docs. The last run's site stays
-        until now (a run that fails after early passes keeps it), and goes in any case: a
-        site left from an earlier run would not show this one."""
+    def build_docs(self, warned: set[str] | frozenset = frozenset()) -> Path | None:
+        """GX's HTML site over every pass, made to work offline (validation/data_docs.py);
+        the tables in `warned` (failures all warnings) show as passed with warnings. None
+        without Data Docs. The last run's site stays until now (a run that fails after
+        early passes keeps it), and goes in any case: a site left from an earlier run would
+        not show this one."""
+        from validation import data_docs
+
         if self.docs_dir.exists():
             shutil.rmtree(self.docs_dir)
         if not self.data_docs:
             return None
         start = time.perf_counter()
         self.context.build_data_docs()
+        if self.docs_dir.is_dir():
+            data_docs.make_offline(self.docs_dir)
+            data_docs.mark_warnings(self.docs_dir, {self.suite_names[t] for t in warned})
         _add_time(self.timings, "data_docs_s", start)
         docs = self.docs_dir / "index.html"
         return docs if docs.is_file() else None

@@ -50,6 +50,7 @@ class QueryShot:
     query_execution_id: str | None = None
     dataset: str | None = None
     note: str | None = None  # what a grader should see, e.g. "must be 0"
+    grouped: bool = False  # whole numbers shown with thousands separators, as the note's
 
     @property
     def row_count(self) -> int:
@@ -86,10 +87,12 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def cell_text(value: Any) -> str:
+def cell_text(value: Any, grouped: bool = False) -> str:
     """What a grid cell shows: blank for NULL (as the Athena console shows it), clipped text."""
     if value is None:
         return ""
+    if grouped and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         text = repr(value)
     else:
@@ -228,7 +231,7 @@ def _draw_grid(ax, shot: QueryShot, shown: list[list[Any]], width_in: float) -> 
     narrow grid.
     """
     headers = ["#", *shot.columns]
-    body = [[str(i + 1), *(cell_text(v) for v in row)] for i, row in enumerate(shown)]
+    body = [[str(i + 1), *(cell_text(v, shot.grouped) for v in row)] for i, row in enumerate(shown)]
     if not body:
         body = [["", "(no rows)", *(["" for _ in shot.columns[1:]])]]
     chars = [max(len(r[c]) for r in [headers, *body]) + 2 for c in range(len(headers))]

@@ -3,7 +3,8 @@
 Which report: $STEDI_REPORT (a report.json, or a folder searched for the newest
 report.json), else the newest report.json under the reports folder of the lake in
 $STEDI_LAKE, or of the repository's lake/ (whatever folder Jupyter started in):
-<lake>/../reports/<profile>/, as `python -m validation.run` writes it.
+<lake>/../reports/<profile>/ (validation.run.default_report_dir), one level deep only, so a
+grade's report (reports/grade/...) or another lake's is never taken for this lake's.
 """
 
 from __future__ import annotations
@@ -14,24 +15,21 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
-from stedi.tables import REPO
+from stedi.resources import project_root
 
 
 def find_report(value: str | os.PathLike | None = None) -> Path:
     value = value or os.environ.get("STEDI_REPORT")
     if value:
-        place = Path(value).expanduser()
+        place, pattern = Path(value).expanduser(), "**/report.json"
     else:
         from validation.run import default_report_dir
 
-        place = default_report_dir(Lake(os.environ.get("STEDI_LAKE") or REPO / "lake"))
+        place = default_report_dir(Lake(os.environ.get("STEDI_LAKE") or project_root() / "lake"))
+        pattern = "*/report.json"  # <profile>/report.json
     if place.is_file():
         return place
-    found = (
-        sorted(place.rglob("report.json"), key=lambda p: p.stat().st_mtime)
-        if place.is_dir()
-        else []
-    )
+    found = sorted(place.glob(pattern), key=lambda p: p.stat().st_mtime) if place.is_dir() else []
     if not found:
         raise LakehouseError(
             f"no report.json at {place}; run `python -m validation.run` or set STEDI_REPORT"

@@ -12,9 +12,10 @@ which alone takes 5-6 s). With --data-docs (what `lakehouse run` and `make run` 
 runs the same suites through its SQL datasource and writes its Data Docs; a check the two
 judge differently is reported, and a check GX fails fails the run.
 
-Writes to the report dir (default: <lake>/../reports, i.e. ./reports for the
-default lake ./lake): report.json (schema in validation/report.py), report.md,
-and with --data-docs GX Data Docs at data_docs/index.html.
+Writes to the report dir (default: <lake>/../reports/<profile>, i.e. ./reports/rubric for the
+default lake ./lake; <lake>/../reports/<lake name>/<profile> for another): report.json (schema
+in validation/report.py), report.md, and with --data-docs GX Data Docs at data_docs/index.html
+(they work offline, validation/data_docs.py).
 
 Exit 0: every critical check passed (warnings are reported only);
 exit 1: a critical check failed; exit 2: usage or configuration error (the
@@ -32,6 +33,7 @@ import time
 from pathlib import Path
 
 from localglue.errors import LakehouseError
+from localglue.extras import missing_extra
 from localglue.lake import Lake
 from stedi.tables import PROFILES, TABLE_NAMES, ZONE
 
@@ -100,9 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+DEFAULT_LAKE_NAME = "lake"
+
+
 def default_report_dir(lake: Lake, profile: str | None = None) -> Path:
-    """<lake>/../reports/<profile>/: one folder per profile, so neither overwrites the other."""
+    """<lake>/../reports/<profile>/ for the default ./lake: one folder per profile, so neither
+    overwrites the other; <lake>/../reports/<lake name>/<profile>/ for any other lake, so two
+    lakes in one folder keep their own reports."""
     reports = lake.root.parent / "reports"
+    if lake.root.name != DEFAULT_LAKE_NAME:
+        reports = reports / lake.root.name
     return reports / profile if profile else reports
 
 
@@ -202,6 +211,10 @@ class Validation:
         self.gx = None
         self.engine = None
         self._add("setup_s", started)
+        if data_docs:  # timed apart (seconds of pure Python); a missing extra said at once
+            mark = time.perf_counter()
+            _import_gx()
+            self._add("gx_import_s", mark)
 
     def _add(self, key: str, since: float) -> None:
         self.timings[key] = round(self.timings.get(key, 0.0) + time.perf_counter() - since, 3)
@@ -226,11 +239,8 @@ class Validation:
 
     def _gx_session(self):
         if self.gx is None:
-            from validation.gx_runner import GxSession
+            from validation.gx_runner import GxSession  # GX imported in __init__
 
-            mark = time.perf_counter()
-            _import_gx()  # seconds of pure Python; timed apart so the figures say where time goes
-            self._add("gx_import_s", mark)
             self.gx = GxSession(
                 self.report_dir, self.profile, self.timings, self.show_rows, self.data_docs
             )
@@ -268,7 +278,7 @@ class Validation:
         from validation import report as rep
         from validation.checks import count_check
         from validation.sql_suites import check_suite, refuse_unsupported
-        from validation.suites import REPO, read_suite
+        from validation.suites import read_suite
 
         if not tables:
             return
@@ -291,7 +301,11 @@ class Validation:
             self._gx_check(engine, tables, outcomes)
         for spec in specs:
             entry = rep.table_entry(
-                ZONE[spec.table], spec, count_results[spec.table], outcomes[spec.table], REPO
+                ZONE[spec.table],
+                spec,
+                count_results[spec.table],
+                outcomes[spec.table],
+                self.root.parent,
             )
             for failure in entry["failures"]:
                 _sample_unexpected_rows(engine, spec.table, failure)
@@ -336,7 +350,8 @@ class Validation:
         finally:
             self.close()
         if self.gx is not None:
-            docs = self.gx.build_docs()
+            warned = {t for t, e in self.entries.items() if e["status"] == "warning"}
+            docs = self.gx.build_docs(warned)
         else:  # a site left from an earlier run would not show this one
             shutil.rmtree(self.report_dir / "data_docs", ignore_errors=True)
             docs = None
@@ -425,7 +440,14 @@ def main(argv: list[str] | None = None, prepared: Validation | None = None) -> i
     lake = Lake(args.lake)
     report_dir = _report_dir(args, lake)
     try:
-        report = (prepared or prepare(args)).finish()
+        try:
+            report = (prepared or prepare(args)).finish()
+        except ModuleNotFoundError as exc:  # a runtime-only install: name the extra
+            extra = "aws" if args.engine == "athena" else "validation"
+            error = missing_extra(exc, "python -m validation.run", extra)
+            if error is None:
+                raise
+            raise error from exc
     except LakehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

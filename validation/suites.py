@@ -25,9 +25,8 @@ from pathlib import Path
 from localglue.errors import LakehouseError
 from localglue.lake import Lake
 from stedi.expected import ExpectedCounts, expected_counts
+from stedi.resources import data_dir
 from stedi.tables import PROFILES, TABLE_NAMES, ZONE
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 class SuiteError(LakehouseError):
@@ -35,7 +34,7 @@ class SuiteError(LakehouseError):
 
 
 def expectations_dir(value: str | os.PathLike | None = None) -> Path:
-    return Path(value or os.environ.get("STEDI_EXPECTATIONS") or REPO / "expectations")
+    return Path(value or os.environ.get("STEDI_EXPECTATIONS") or data_dir("expectations"))
 
 
 def suite_files(table: str, profile: str, root: Path | None = None) -> list[Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from lakehouse.aws import inventory
 from lakehouse.aws.clients import Aws, error_code
 from lakehouse.aws.jobfile import JobSpec, file_to_api, load_jobs
 from lakehouse.aws.rewrite import bucket_of, rewrite_text, rewrite_value
@@ -76,4 +77,60 @@ def deploy(aws: Aws, jobs_dir: Path, bucket: str, role: str) -> dict[str, str]:
         else:
             glue.create_job(**definition)
             done[spec.name] = "created"
+    _record(aws, bucket, [d for _, d in definitions], done)
     return done
+
+
+def written_prefixes(definition: dict, bucket: str) -> set[str]:
+    """Key prefixes of `bucket` a job writes: its S3 targets, --TempDir, Spark event logs."""
+    uris = {v for k, v in definition.get("DefaultArguments", {}).items() if k != "--JOB_NAME"}
+    for node in definition.get("CodeGenConfigurationNodes", {}).values():
+        for kind, body in node.items():
+            if kind.startswith("S3") and kind.endswith("Target"):
+                uris.add(body.get("Path", ""))
+    return {
+        uri.split("/", 3)[3] if uri.count("/") >= 3 else ""
+        for uri in uris
+        if isinstance(uri, str) and bucket_of(uri) == bucket and uri.endswith("/")
+    } - {""}
+
+
+def catalog_targets(definition: dict) -> set[tuple[str, str]]:
+    """(database, table) the job creates in the catalog when it runs."""
+    found = set()
+    for node in definition.get("CodeGenConfigurationNodes", {}).values():
+        for kind, body in node.items():
+            policy = body.get("SchemaChangePolicy") or {}
+            if kind.endswith("Target") and policy.get("EnableUpdateCatalog"):
+                found.add((policy.get("Database"), policy.get("Table")))
+    return {(d, t) for d, t in found if d and t}
+
+
+def _record(aws: Aws, bucket: str, definitions: list[dict], done: dict[str, str]) -> None:
+    """Add to the bucket's record what deploy made and what its jobs will write, so teardown
+    removes exactly that; a catalog table that exists before the first run is someone else's."""
+    glue = aws.client("glue")
+    tables: dict[str, list[str]] = {}
+    recorded = inventory.load(aws, bucket).tables
+    for database, table in sorted({t for d in definitions for t in catalog_targets(d)}):
+        if table in recorded.get(database, []) or not _table_exists(glue, database, table):
+            tables.setdefault(database, []).append(table)
+    inventory.record(
+        aws,
+        bucket,
+        jobs=[name for name, verb in done.items() if verb == "created"],
+        objects=[script_key(d) for d in definitions],
+        prefixes=sorted({p for d in definitions for p in written_prefixes(d, bucket)})
+        + [inventory.ATHENA_RESULTS],
+        tables=tables,
+    )
+
+
+def _table_exists(glue, database: str, table: str) -> bool:
+    try:
+        glue.get_table(DatabaseName=database, Name=table)
+        return True
+    except Exception as exc:
+        if error_code(exc) == "EntityNotFoundException":
+            return False
+        raise

@@ -18,9 +18,8 @@ import botocore.session
 
 from localglue.errors import LakehouseError
 from stedi.pipeline import JOBS
+from stedi.tables import STUDIO_JOBS
 
-REPO = Path(__file__).resolve().parents[2]
-STUDIO_JOBS = REPO / "studio_jobs"
 JOB_ORDER = JOBS  # dependency order: each job reads what the ones before it wrote
 VERBATIM = {"CodeGenConfigurationNodes"}
 

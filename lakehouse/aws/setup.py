@@ -17,13 +17,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lakehouse.aws import iam
+from lakehouse.aws import iam, inventory
 from lakehouse.aws.clients import Aws, error_code
 from lakehouse.aws.rewrite import rewrite_value
 from localglue.errors import LakehouseError
+from stedi.tables import SQL_DIR
 
-REPO = Path(__file__).resolve().parents[2]
-SQL_DIR = REPO / "sql"
 LANDING_DIRS = ("customer/landing", "accelerometer/landing", "step_trainer/landing")
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True,
@@ -160,15 +159,22 @@ def landing_table_inputs(sql_dir: Path, bucket: str, database: str) -> list[dict
     return inputs
 
 
-def ensure_catalog(aws: Aws, database: str, table_inputs: list[dict]) -> dict[str, str]:
-    glue = aws.client("glue")
+def ensure_database(aws: Aws, database: str) -> bool:
+    """Create the Glue database if missing; True if this call created it."""
     try:
-        glue.create_database(
+        aws.client("glue").create_database(
             DatabaseInput={"Name": database, "Description": "STEDI lakehouse (python -m lakehouse)"}
         )
     except Exception as exc:
         if error_code(exc) != "AlreadyExistsException":
             raise
+        return False
+    return True
+
+
+def ensure_catalog(aws: Aws, database: str, table_inputs: list[dict]) -> dict[str, str]:
+    """Create or update the landing tables: {name: "created"|"updated"}."""
+    glue = aws.client("glue")
     done = {}
     for table_input in table_inputs:
         try:
@@ -205,7 +211,17 @@ def setup(
             Body=(json.dumps(report.dataset, indent=2) + "\n").encode(),
             ContentType="application/json",
         )
+    database_created = ensure_database(aws, database)
     report.tables = ensure_catalog(aws, database, table_inputs)
+    # What teardown may delete later: only what this setup (or an earlier one) made.
+    inventory.record(
+        aws,
+        bucket,
+        bucket_created=report.bucket_created,
+        databases=[database] if database_created else [],
+        tables={database: [name for name, verb in report.tables.items() if verb == "created"]},
+        objects=[*report.uploaded, DATASET_KEY],
+    )
     if create_role:
         report.role_arn = iam.create_role(aws, bucket, database)
     return report

@@ -1,17 +1,24 @@
 """`aws teardown`: delete what setup and deploy created, and nothing else.
 
-Jobs are deleted only when their script lives in the bucket being torn down, the database
-with its tables, every object and then the bucket, and the role only when it carries the
-tag setup put on it.
+What they created is read from the bucket's record (lakehouse/aws/inventory.py): the tables
+setup made and the tables the deployed jobs create, the objects setup and deploy uploaded and
+what the jobs and `aws run` wrote under their prefixes, then the database and the bucket if
+setup made them and they are empty. Jobs are deleted when recorded or when their script lives
+in this bucket (deploy's mark); the role only when it carries the tag setup put on it.
+Whatever is left (another user's object or table, a database or bucket that existed before
+setup) is named in the report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lakehouse.aws import iam
+from lakehouse.aws import iam, inventory
 from lakehouse.aws.clients import Aws, error_code
+from lakehouse.aws.inventory import Inventory
 from lakehouse.aws.rewrite import bucket_of
+
+SHOWN = 3  # how many left-behind names a report line shows
 
 
 @dataclass
@@ -22,6 +29,7 @@ class TeardownReport:
     objects: int = 0
     bucket: bool = False
     role: bool = False
+    left: list[str] = field(default_factory=list)  # one line per thing kept, and why
 
 
 def _ours(aws: Aws, name: str, bucket: str) -> bool:
@@ -34,46 +42,85 @@ def _ours(aws: Aws, name: str, bucket: str) -> bool:
     return bucket_of(job.get("Command", {}).get("ScriptLocation", "")) == bucket
 
 
-def delete_jobs(aws: Aws, names: list[str], bucket: str) -> list[str]:
+def delete_jobs(aws: Aws, names: list[str], bucket: str, recorded: Inventory) -> list[str]:
+    """The recorded jobs and those of `names`, when their script is in this bucket (deploy's
+    mark: a job of the same name that runs another bucket's script is someone else's)."""
     deleted = []
-    for name in names:
+    for name in dict.fromkeys([*names, *recorded.jobs]):
         if _ours(aws, name, bucket):
             aws.client("glue").delete_job(JobName=name)
             deleted.append(name)
     return deleted
 
 
-def delete_database(aws: Aws, database: str, report: TeardownReport) -> None:
+def _shown(names: list[str]) -> str:
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return ", ".join(names[:SHOWN]) + more
+
+
+def delete_tables(aws: Aws, recorded: Inventory, report: TeardownReport) -> None:
     glue = aws.client("glue")
-    try:
-        for page in glue.get_paginator("get_tables").paginate(DatabaseName=database):
-            for table in page.get("TableList", []):
-                glue.delete_table(DatabaseName=database, Name=table["Name"])
-                report.tables.append(table["Name"])
-    except Exception as exc:
-        if error_code(exc) != "EntityNotFoundException":
-            raise
-    try:
-        glue.delete_database(Name=database)
-        report.database = True
-    except Exception as exc:
-        if error_code(exc) != "EntityNotFoundException":
-            raise
+    for database, names in recorded.tables.items():
+        for name in names:
+            try:
+                glue.delete_table(DatabaseName=database, Name=name)
+                report.tables.append(name)
+            except Exception as exc:
+                if error_code(exc) != "EntityNotFoundException":
+                    raise
+    for database in recorded.databases:
+        try:
+            pages = glue.get_paginator("get_tables").paginate(DatabaseName=database)
+            others = [t["Name"] for page in pages for t in page.get("TableList", [])]
+        except Exception as exc:
+            if error_code(exc) != "EntityNotFoundException":
+                raise
+            continue
+        if others:
+            report.left.append(
+                f"Glue database {database}: kept, it holds table(s) setup did not create "
+                f"({_shown(others)})"
+            )
+            continue
+        try:
+            glue.delete_database(Name=database)
+            report.database = True
+        except Exception as exc:
+            if error_code(exc) != "EntityNotFoundException":
+                raise
 
 
-def empty_and_delete_bucket(aws: Aws, bucket: str, report: TeardownReport) -> None:
+def delete_objects(aws: Aws, bucket: str, recorded: Inventory, report: TeardownReport) -> None:
     s3 = aws.client("s3")
+    others = []
     try:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-            if keys:  # at most 1000 per page, the DeleteObjects limit
-                s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
-                report.objects += len(keys)
+            keys = [o["Key"] for o in page.get("Contents", [])]
+            ours = [{"Key": k} for k in keys if recorded.owns_object(k) and k != inventory.KEY]
+            others += [k for k in keys if not recorded.owns_object(k)]
+            if ours:  # at most 1000 per page, the DeleteObjects limit
+                s3.delete_objects(Bucket=bucket, Delete={"Objects": ours, "Quiet": True})
+                report.objects += len(ours)
+        if others or not recorded.bucket:
+            if others:
+                report.left.append(
+                    f"{len(others)} object(s) setup and deploy did not create ({_shown(others)})"
+                )
+            kept = "it existed before setup" if not recorded.bucket else "it is not empty"
+            report.left.append(f"bucket s3://{bucket}: kept, {kept}")
+            s3.delete_object(Bucket=bucket, Key=inventory.KEY)  # nothing of ours is left
+            return
+        s3.delete_object(Bucket=bucket, Key=inventory.KEY)
         s3.delete_bucket(Bucket=bucket)
         report.bucket = True
     except Exception as exc:
         if error_code(exc) != "NoSuchBucket":
             raise
+
+
+def dry_run_inventory(database: str, tables: list[str]) -> Inventory:
+    """A dry run reads nothing: show the calls for what a full setup and deploy record."""
+    return Inventory(bucket=True, databases=[database], tables={database: tables})
 
 
 def teardown(
@@ -82,10 +129,23 @@ def teardown(
     job_names: list[str],
     database: str = "stedi",
     role_name: str = iam.ROLE_NAME,
+    dry_run_tables: list[str] | None = None,
 ) -> TeardownReport:
     report = TeardownReport()
-    report.jobs = delete_jobs(aws, job_names, bucket)
-    delete_database(aws, database, report)
-    empty_and_delete_bucket(aws, bucket, report)
-    report.role = iam.delete_role_if_ours(aws, role_name)
+    recorded = inventory.load(aws, bucket)
+    if aws.dry_run:
+        recorded = dry_run_inventory(database, dry_run_tables or [])
+    elif recorded.empty():
+        report.left.append(
+            f"no record of what setup created in s3://{bucket}/{inventory.KEY}: "
+            "the bucket, its objects, the database and its tables are kept"
+        )
+    report.jobs = delete_jobs(aws, job_names, bucket, recorded)
+    delete_tables(aws, recorded, report)
+    if not recorded.empty():
+        delete_objects(aws, bucket, recorded, report)
+    deleted = iam.delete_role_if_ours(aws, role_name)
+    report.role = bool(deleted)
+    if deleted is False:
+        report.left.append(f"role {role_name}: kept, setup did not create it")
     return report

@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from localglue.errors import JobFailed, LakehouseError
+from localglue.extras import missing_extra
 
 # Order here is the order in `--help`.
 SUBCOMMANDS = [
@@ -25,6 +26,9 @@ SUBCOMMANDS = [
     "sql",
     "aws",
 ]
+
+# The pip extra each command needs beyond the runtime (run and demo validate; see pyproject).
+EXTRA = {"demo": "validation", "run": "validation", "grade": "grade", "aws": "aws"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        except ModuleNotFoundError as exc:  # an optional part of the install
+            error = missing_extra(exc, f"lakehouse {args.command}", EXTRA.get(args.command))
+            if error is None:
+                raise
+            raise error from exc
     except LakehouseError as exc:
         # A failed job's summary starts with "job <name> failed at ..." (Glue's own wording).
         prefix = "" if isinstance(exc, JobFailed) else "error: "

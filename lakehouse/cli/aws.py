@@ -15,6 +15,7 @@ from pathlib import Path
 from localglue.errors import LakehouseError
 
 DEFAULT_DATABASE = "stedi"
+DATABASE_HELP = f"Glue database (default: {DEFAULT_DATABASE})"
 
 
 def _common() -> argparse.ArgumentParser:
@@ -31,7 +32,9 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _profile(parser) -> None:
-    parser.add_argument("--profile", choices=("rubric", "strict"), default="rubric")
+    parser.add_argument(
+        "--profile", choices=("rubric", "strict"), default="rubric", help="job profile"
+    )
     parser.add_argument("--jobs", type=Path, help="job files folder (default studio_jobs/PROFILE)")
 
 
@@ -45,9 +48,11 @@ def register(sub) -> None:
     p = aws_sub.add_parser(
         "setup", parents=[common], help="bucket, landing data, Glue database and landing tables"
     )
-    p.add_argument("--bucket", required=True)
+    p.add_argument(
+        "--bucket", required=True, help="the lake bucket to create (private, SSE-S3) and fill"
+    )
     p.add_argument("--landing", type=Path, help="folder with */landing/ (default: generate one)")
-    p.add_argument("--database", default=DEFAULT_DATABASE)
+    p.add_argument("--database", default=DEFAULT_DATABASE, help=DATABASE_HELP)
     p.add_argument(
         "--create-role",
         action="store_true",
@@ -64,14 +69,19 @@ def register(sub) -> None:
 
     p = aws_sub.add_parser("deploy", parents=[common], help="upload scripts, create/update jobs")
     _profile(p)
-    p.add_argument("--bucket", required=True)
+    p.add_argument(
+        "--bucket",
+        required=True,
+        help="the lake bucket: scripts go to s3://BUCKET/scripts/, and the jobs' "
+        "stedi-lake-house becomes BUCKET",
+    )
     p.add_argument("--role", required=True, help="ARN of the Glue job role")
     p.set_defaults(func=run_deploy)
 
     p = aws_sub.add_parser("run", parents=[common], help="run the jobs in order, then validate")
     _profile(p)
-    p.add_argument("--no-validate", action="store_true")
-    p.add_argument("--database", default=DEFAULT_DATABASE)
+    p.add_argument("--no-validate", action="store_true", help="run the jobs only")
+    p.add_argument("--database", default=DEFAULT_DATABASE, help=DATABASE_HELP)
     p.add_argument(
         "--bucket",
         help="the lake bucket: Athena results go to s3://BUCKET/athena-results/ and the expected "
@@ -81,20 +91,24 @@ def register(sub) -> None:
 
     p = aws_sub.add_parser("export", parents=[common], help="Glue jobs back into studio_jobs/")
     p.add_argument("jobs_to_export", nargs="+", metavar="JOB")
-    p.add_argument("--profile", choices=("rubric", "strict"), default="rubric")
+    p.add_argument("--profile", choices=("rubric", "strict"), default="rubric", help="job profile")
     p.add_argument("--to", type=Path, help="folder to write (default studio_jobs/PROFILE/)")
     p.add_argument("--bucket", help="the lake bucket (default: the script's bucket)")
     p.set_defaults(func=run_export)
 
     p = aws_sub.add_parser("teardown", parents=[common], help="delete what setup/deploy made")
-    p.add_argument("--bucket", required=True)
-    p.add_argument("--database", default=DEFAULT_DATABASE)
+    p.add_argument(
+        "--bucket", required=True, help="the lake bucket: its objects, then the bucket, go"
+    )
+    p.add_argument("--database", default=DEFAULT_DATABASE, help=DATABASE_HELP)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=run_teardown)
 
     p = aws_sub.add_parser("policy", parents=[common], help="print the job role's policy")
-    p.add_argument("--bucket", required=True)
-    p.add_argument("--database", default=DEFAULT_DATABASE)
+    p.add_argument(
+        "--bucket", required=True, help="the lake bucket the policy grants the jobs access to"
+    )
+    p.add_argument("--database", default=DEFAULT_DATABASE, help=DATABASE_HELP)
     p.add_argument(
         "--account", help="12-digit account id: render offline (default: ask STS for it)"
     )
@@ -261,11 +275,10 @@ def validate_on_athena(args, aws) -> int:
 def run_export(args) -> int:
     from lakehouse.aws.clients import aws_errors
     from lakehouse.aws.export import export
-    from lakehouse.aws.jobfile import profile_dir
 
     aws = _aws(args)
     aws.bucket = args.bucket
-    to_dir = args.to or profile_dir(args.profile)
+    to_dir = args.to or export_dir(args.profile)
     with aws_errors(aws):
         changes = export(aws, args.jobs_to_export, to_dir, args.bucket)
     if args.dry_run:
@@ -273,6 +286,15 @@ def run_export(args) -> int:
     for change in changes:
         print(change.line())
     return 0
+
+
+def export_dir(profile: str) -> Path:
+    """studio_jobs/PROFILE of the checkout; an installed copy exports into the working
+    directory's studio_jobs/, never into its own package data."""
+    from lakehouse.aws.jobfile import profile_dir
+    from stedi.resources import checkout
+
+    return profile_dir(profile) if checkout() else Path("studio_jobs") / profile
 
 
 def confirm(prompt: str, yes: bool, what: str) -> None:
@@ -293,8 +315,9 @@ def run_teardown(args) -> int:
 
     bucket = _bucket(args.bucket)
     what = (
-        f"bucket s3://{bucket} and every object in it, Glue database {args.database} "
-        "with its tables, the jobs deployed from it, and the role setup created"
+        f"what setup and deploy created in s3://{bucket} (recorded there), the tables and "
+        f"database of {args.database} they created, the jobs deployed from it, and the role "
+        "setup created"
     )
     if not args.dry_run:
         confirm(f"Delete {what}? [y/N] ", args.yes, f"s3://{bucket}")
@@ -304,14 +327,23 @@ def run_teardown(args) -> int:
     aws = _aws(args)
     aws.bucket = bucket
     with aws_errors(aws):
-        report = teardown(aws, bucket, names, args.database)
+        report = teardown(aws, bucket, names, args.database, dry_run_tables=_our_tables())
     if args.dry_run:
         return _dry_run_done(aws)
     print(f"jobs deleted: {', '.join(report.jobs) or 'none'}")
     print(f"tables deleted: {', '.join(report.tables) or 'none'}; database: {report.database}")
     print(f"objects deleted: {report.objects}; bucket deleted: {report.bucket}")
     print(f"role deleted: {report.role}")
+    for line in report.left:
+        print(f"left: {line}")
     return 0
+
+
+def _our_tables() -> list[str]:
+    """The tables a full setup and deploy create (what a dry run of teardown shows)."""
+    from stedi.tables import TABLE_NAMES
+
+    return list(TABLE_NAMES)
 
 
 def run_policy(args) -> int:
@@ -319,8 +351,16 @@ def run_policy(args) -> int:
     from lakehouse.aws.iam import policy_documents
 
     aws = _aws(args)
-    with aws_errors(aws):
-        trust, policy = policy_documents(aws, _bucket(args.bucket), args.database, args.account)
+    try:
+        with aws_errors(aws):
+            trust, policy = policy_documents(aws, _bucket(args.bucket), args.database, args.account)
+    except LakehouseError as exc:
+        if args.account is not None:
+            raise
+        raise LakehouseError(
+            "the policy names your AWS account: pass --account <12-digit id> to render it "
+            f"offline (asking STS for it failed: {exc})"
+        ) from exc
     if args.dry_run and args.account is None:
         return _dry_run_done(aws)
     print(json.dumps(trust if args.trust else policy, indent=2))

@@ -1,8 +1,10 @@
 """`python -m lakehouse sql "SELECT ..."`: query the local lake by its Glue table names.
 
-Tables are DuckDB views built from the local catalog (validation.engines.local),
-so `stedi.customer_trusted` and plain `customer_trusted` both work, exactly as
-the validation run and Athena see them.
+Tables are DuckDB views built from the local catalog (validation.engines.local), one
+schema per Glue database, as Athena sees them: `db.table` for every database
+(`"stedi-db".t` when the name has a hyphen), plain `table` in `--database` (default
+stedi). `SHOW DATABASES` (Athena's statement; DuckDB's own lists attached files) lists
+the catalog's databases.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import csv
 import datetime as dt
 import decimal
 import json
+import re
 import sys
 
 from localglue.errors import LakehouseError
@@ -32,6 +35,11 @@ def register(sub) -> None:
     parser.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
+    parser.add_argument(
+        "--database",
+        help="database of unqualified table names, as Athena's current database "
+        "(default: stedi, else the catalog's only database)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -45,15 +53,31 @@ def _jsonable(value):
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
-def execute(query: str, lake_dir: str | None = None) -> tuple[list[str], list[tuple]]:
+SHOW_DATABASES = re.compile(r"^\s*SHOW\s+(DATABASES|SCHEMAS)\s*;?\s*$", re.I)
+
+
+def execute(
+    query: str, lake_dir: str | None = None, database: str | None = None
+) -> tuple[list[str], list[tuple]]:
     import duckdb
 
     from localglue.lake import Lake
-    from validation.engines.local import connect_memory
+    from validation.engines.local import catalog_tables, connect_memory
 
-    con = connect_memory(Lake(lake_dir))
+    lake = Lake(lake_dir)
+    con = connect_memory(lake, database)
     try:
+        if SHOW_DATABASES.match(query):
+            query = (
+                "SELECT schema_name AS database_name FROM information_schema.schemata "
+                "WHERE catalog_name = current_database() AND schema_name <> 'main' ORDER BY 1"
+            )
         cur = con.execute(query)
+    except duckdb.CatalogException as exc:
+        tables = ", ".join(catalog_tables(lake))
+        raise LakehouseError(
+            f"query failed: {str(exc).splitlines()[0]}; tables in the local catalog: {tables}"
+        ) from exc
     except duckdb.Error as exc:
         raise LakehouseError(f"query failed: {str(exc).splitlines()[0]}") from exc
     columns = [d[0] for d in cur.description] if cur.description else []
@@ -86,6 +110,6 @@ def render(columns, rows, fmt: str, out=None) -> None:
 
 
 def run(args) -> int:
-    columns, rows = execute(args.query, args.lake)
+    columns, rows = execute(args.query, args.lake, args.database)
     render(columns, rows, args.format)
     return 0

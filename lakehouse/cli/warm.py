@@ -11,29 +11,37 @@ STEDI_WARM=0 makes `lakehouse job` ignore it.
 
 Each job gets a new Spark session on the warm SparkContext (its own SQL conf, temporary
 views and UDFs, as a new Glue job run would), runs in the client's working directory and
-environment, and its script (and modules next to it) is read afresh. A server is keyed by
-the Python, the project's code and the Spark settings: after an edit of the runtime, or
-with other STEDI_* Spark settings, `lakehouse job` runs cold until `lakehouse warm` starts
-a server that matches.
+environment, and its script (and modules next to it) is read afresh.
 
-Protocol (a Unix socket, in a folder only its user can enter): one JSON line from the
-client, {"argv": [...], "cwd": ..., "env": {...}} or {"stop": true}; then frames from the
-server: one byte (o: stdout, e: stderr, x: exit), a 4-byte length, the payload (x: JSON
-{"code": n}).
+One server per user (its socket and lock in a folder only that user can enter): `warm`
+started twice at once leaves one server (a lock), and a `warm` for other code or settings
+replaces the running one. The server is keyed by the Python, the installed packages, every
+file of this project's packages and data folders (derived from the installation, not listed)
+and the Spark settings: a client whose key differs (an edit of validation/, say, or other
+STEDI_* Spark settings) is told so and runs cold until `lakehouse warm` restarts the server.
+
+Protocol (a Unix socket; the server checks the peer is this user, SO_PEERCRED): one JSON line
+from the client, {"argv": [...], "cwd": ..., "env": {...}, "key": ...}, {"status": true} or
+{"stop": true}; then frames from the server: one byte (o: stdout, e: stderr, x: exit), a
+4-byte length, the payload (x: JSON {"code": n}, or {"code": null, "key": ...} when the
+client's key is not the server's). A malformed request is an error to that client only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import site
 import socket
 import struct
 import subprocess
 import sys
 import tempfile
 import time
+from importlib import metadata, util
 from pathlib import Path
 
 from localglue.errors import LakehouseError
@@ -49,12 +57,12 @@ SPARK_ENV = (
     "SPARK_HOME",
     "SPARK_CONF_DIR",
 )
-PACKAGES = ("localglue", "stedi", "lakehouse")
-PROJECT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180
+STOP_TIMEOUT = 60
 COMMANDS = ("job", "run")  # what a warm runtime runs
 IN_SERVER = False  # set by warm_server: its own jobs never ask a server
 OFF_ENV = "STEDI_WARM"  # 0: `lakehouse job` never uses a warm runtime (the test suite sets it)
+SOCKET_NAME = "warm.sock"
 
 
 def register(sub) -> None:
@@ -77,17 +85,29 @@ def run(args) -> int:
         stopped = stop_all()
         print(f"stopped {stopped} warm runtime(s)" if stopped else "no warm runtime was running")
         return 0
-    if args.status:
-        up = alive(socket_path())
-        print(
-            "a warm runtime is running" if up else "no warm runtime for this project and settings"
-        )
-        return 0 if up else 1
     path = socket_path()
-    if alive(path):
-        print("a warm runtime is already running; `lakehouse job` and `run` use it")
+    if args.status:
+        running = server_key(path)
+        if running is None:
+            print("no warm runtime is running")
+            return 1
+        if running != key():
+            print(
+                "a warm runtime is running, started before an edit of this project or with "
+                "other Spark settings: `lakehouse warm` restarts it"
+            )
+            return 1
+        print("a warm runtime is running")
         return 0
-    start(path)
+    with start_lock():  # two `warm` at once: the second waits, then finds the first's server
+        running = server_key(path)
+        if running == key():
+            print("a warm runtime is already running; `lakehouse job` and `run` use it")
+            return 0
+        if running is not None:
+            print("stopping the warm runtime of older code or other settings", file=sys.stderr)
+            stop(path)
+        start(path)
     print(
         "warm runtime ready: `lakehouse job` and `run` now run on it; it stops after "
         f"{idle_seconds()} idle seconds or with `.venv/bin/python -m lakehouse warm --stop`"
@@ -104,34 +124,73 @@ def idle_seconds() -> int:
 
 def folder() -> Path:
     """Per user, mode 0700: whoever can reach the socket can run jobs as you."""
-    from localglue.spark import private_dir
+    from localglue.spark import user_dir
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "stedi-lakehouse" / "warm"
-    if not private_dir(path):
-        raise LakehouseError(f"{path} is not a folder of yours alone (mode 0700); remove it")
-    return path
+    return user_dir("warm")
+
+
+def project_packages() -> list[str]:
+    """This installation's top-level packages, from its own metadata (top_level.txt)."""
+    top = __name__.split(".")[0]
+    names: list[str] = []
+    for dist in metadata.packages_distributions().get(top, []):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            names += (metadata.distribution(dist).read_text("top_level.txt") or "").split()
+    return sorted(set(names) or {top})
+
+
+def project_files() -> list[Path]:
+    """Every file the server runs or reads of this project: each package's files (validation
+    and grading too) and the data folders (DDL, suites, jobs, IAM)."""
+    from stedi.resources import DATA_FOLDERS, data_dir
+
+    roots = []
+    for name in project_packages():
+        spec = util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            roots += [Path(p) for p in spec.submodule_search_locations]
+    roots += [data_dir(name) for name in DATA_FOLDERS]
+    return sorted(
+        file
+        for root in roots
+        for file in root.rglob("*")
+        if "__pycache__" not in file.parts and file.is_file()
+    )
 
 
 def key() -> str:
-    """The Python, the project's code (every .py: name, size, mtime) and Spark's settings."""
+    """The Python, the installed packages, the project's files (name, size, mtime) and
+    Spark's settings: a server with another key runs other code than the client would."""
     digest = hashlib.sha256(sys.executable.encode())
-    for package in PACKAGES:
-        for file in sorted((PROJECT / package).rglob("*.py")):
-            info = file.stat()
-            digest.update(f"{file.relative_to(PROJECT)} {info.st_size} {info.st_mtime_ns}".encode())
+    for folder in [*site.getsitepackages(), site.getusersitepackages()]:
+        with contextlib.suppress(OSError):  # a pip install or upgrade changes the listing
+            digest.update(f"{folder} {os.stat(folder).st_mtime_ns}".encode())
+    for file in project_files():
+        info = file.stat()
+        digest.update(f"{file} {info.st_size} {info.st_mtime_ns}".encode())
     for name in SPARK_ENV:
         digest.update(f"{name}={os.environ.get(name, '')}".encode())
     return digest.hexdigest()[:16]
 
 
 def socket_path() -> Path:
-    """<cache>/stedi-lakehouse/warm/<key>.sock; under a deep home, where that exceeds a Unix
+    """<cache>/stedi-lakehouse/warm/warm.sock; under a deep home, where that exceeds a Unix
     socket's path limit (~108 bytes), the same name in a private folder of the temp dir."""
-    path = folder() / f"{key()}.sock"
+    path = folder() / SOCKET_NAME
     if len(os.fsencode(path)) < SOCKET_PATH_MAX:
         return path
     return short_folder() / path.name
+
+
+@contextlib.contextmanager
+def start_lock():
+    """Held while a `warm` command checks for, stops and starts the server."""
+    with open(folder() / "start.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 SOCKET_PATH_MAX = 100
@@ -158,20 +217,39 @@ def _connect(path: Path, timeout: float | None = None) -> socket.socket | None:
 
 
 def alive(path: Path) -> bool:
-    conn = _connect(path, timeout=5)
+    return server_key(path) is not None
+
+
+def _ask(path: Path, request: dict, timeout: float = 10) -> dict | None:
+    """One request whose answer is a single exit frame: its JSON, or None (no server)."""
+    conn = _connect(path, timeout=timeout)
     if conn is None:
-        return False
-    conn.close()
-    return True
+        return None
+    with conn:
+        try:
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            head = _read(conn, 5)
+            if head is None or head[:1] != b"x":
+                return None
+            payload = _read(conn, struct.unpack(">I", head[1:])[0])
+        except OSError:
+            return None
+    return json.loads(payload) if payload else None
+
+
+def server_key(path: Path) -> str | None:
+    """The running server's key, or None when none answers at `path`."""
+    answer = _ask(path, {"status": True})
+    return None if answer is None else str(answer.get("key"))
 
 
 def start(path: Path) -> None:
-    """Start a detached server and wait until it accepts jobs (its log: <key>.log)."""
+    """Start a detached server and wait until it accepts jobs (its log: warm.log)."""
     log = path.with_suffix(".log")
     print("starting the warm runtime (Spark) ...", file=sys.stderr, flush=True)
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "lakehouse.cli.warm_server", str(path)],
+            [sys.executable, "-m", "lakehouse.cli.warm_server", str(path), key()],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=out,
@@ -190,22 +268,27 @@ def start(path: Path) -> None:
     raise LakehouseError(f"the warm runtime did not start in {START_TIMEOUT} s; see {log}")
 
 
+def stop(path: Path) -> bool:
+    """Ask the server at `path` to stop and wait until it has: True if one was running."""
+    if _ask(path, {"stop": True}) is None:
+        return False
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while alive(path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return True
+
+
 def stop_all() -> int:
     stopped = 0
     folders = [folder()]
     with contextlib.suppress(LakehouseError):
         folders.append(short_folder())
     for path in [p for f in folders for p in f.glob("*.sock")]:
-        conn = _connect(path, timeout=5)
-        if conn is None:
+        if stop(path):
+            stopped += 1
+        else:
             with contextlib.suppress(OSError):
                 path.unlink()  # left by a server that was killed
-            continue
-        with conn:
-            conn.sendall(json.dumps({"stop": True}).encode() + b"\n")
-            with contextlib.suppress(OSError):
-                _relay(conn)
-        stopped += 1
     return stopped
 
 
@@ -220,11 +303,18 @@ def submit(argv: list[str], master: str | None = None) -> int | None:
         return None
     if conn is None:
         return None
-    print("running on the warm runtime (`lakehouse warm --stop` stops it)", file=sys.stderr)
+    mine = key()
     with conn:
-        request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
+        request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "key": mine}
         conn.sendall(json.dumps(request).encode() + b"\n")
-        code = _relay(conn)
+        code = _relay(conn, note="running on the warm runtime (`lakehouse warm --stop` stops it)")
+    if code == STALE:
+        print(
+            "the warm runtime was started before an edit of this project (or with other Spark "
+            "settings): running cold; `lakehouse warm` restarts it",
+            file=sys.stderr,
+        )
+        return None
     if code is None:
         raise LakehouseError(
             "the warm runtime stopped during the job; nothing it staged was committed. "
@@ -243,8 +333,12 @@ def _read(conn: socket.socket, n: int) -> bytes | None:
     return data
 
 
-def _relay(conn: socket.socket) -> int | None:
-    """Print the server's stdout and stderr frames here; the exit code (None: cut off)."""
+STALE = -1  # _relay's answer when the server's key is not the client's
+
+
+def _relay(conn: socket.socket, note: str | None = None) -> int | None:
+    """Print the server's stdout and stderr frames here (after `note`, once the server has
+    taken the job); the exit code, STALE, or None when cut off."""
     streams = {b"o": sys.stdout, b"e": sys.stderr}
     while True:
         head = _read(conn, 5)
@@ -254,6 +348,11 @@ def _relay(conn: socket.socket) -> int | None:
         payload = _read(conn, size) if size else b""
         if payload is None:
             return None
+        if kind == b"x" and json.loads(payload)["code"] is None:
+            return STALE
+        if note is not None:
+            print(note, file=sys.stderr)
+            note = None
         if kind == b"x":
             return int(json.loads(payload)["code"])
         stream = streams.get(kind)

@@ -7,6 +7,12 @@ The frame's DataFrame carries the data columns plus hidden `__glue_*` columns:
   KeyError in a Filter lambda for a missing key but returns None for a JSON null.
 * `__glue_kind__<field>`: for choice fields, the type each record's value had.
 
+Where a field's Glue type comes from: a frame read from JSON (or made by Map) has its schema
+computed from its records, so a field no record holds a value for is typed null (NullType) on
+Glue, whatever Spark inferred; a frame from Parquet, CSV or a DataFrame (fromDF, a SQL node)
+keeps its column types. `_record_typed` names the top-level fields of the first kind
+(DropNullFields drops them when they hold no value).
+
 `toDF()` never shows hidden columns; choice fields come out as a struct with one
 member per type (as Glue's toDF does for unresolved choices).
 """
@@ -23,6 +29,7 @@ from pyspark.sql import types as T
 
 from localglue import gluetypes, records
 from localglue.errors import ErrorThresholdExceeded, LakehouseError
+from localglue.exact_names import with_exact_names
 from localglue.fieldpaths import _col, quote, split_path  # noqa: F401 (re-exported)
 from localglue.records import (
     ABSENT,
@@ -54,6 +61,7 @@ class DynamicFrame:
         stage_errors: DataFrame | None = None,
         prior_errors: list[DataFrame] | None = None,
         thresholds: tuple[int, int] = (0, 0),
+        record_typed=(),
     ):
         self._df = one_column_per_name(df)
         self.glue_ctx = glue_ctx
@@ -63,6 +71,7 @@ class DynamicFrame:
         self._prior_errors = list(prior_errors or [])
         # (stageThreshold, totalThreshold) of the transform that made this frame.
         self._thresholds = thresholds
+        self._record_typed = frozenset(record_typed) & set(self._data_names)
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -81,6 +90,7 @@ class DynamicFrame:
         choices: dict | None = None,
         stage_errors: DataFrame | None = None,
         name: str | None = None,
+        record_typed=None,
     ) -> DynamicFrame:
         prior = list(self._prior_errors)
         if self._stage_errors is not None:
@@ -92,6 +102,7 @@ class DynamicFrame:
             self._choices if choices is None else choices,
             stage_errors,
             prior,
+            record_typed=self._record_typed if record_typed is None else record_typed,
         )
 
     # -- columns -----------------------------------------------------------------------
@@ -121,6 +132,7 @@ class DynamicFrame:
         ]
         return F.struct(*members).alias(name)
 
+    @with_exact_names
     def toDF(self, options=None) -> DataFrame:  # noqa: N802
         cols = []
         for n in self._data_names:
@@ -219,6 +231,7 @@ class DynamicFrame:
         return self
 
     # -- field transforms --------------------------------------------------------------
+    @with_exact_names
     def drop_fields(
         self,
         paths,
@@ -240,12 +253,12 @@ class DynamicFrame:
                 if top in choices:
                     df = df.drop(kind_column(top))
                     del choices[top]
-            elif isinstance(df.schema[top].dataType, T.StructType):
-                df = df.withColumn(
-                    top, F.col(quote(top)).dropFields(".".join(quote(p) for p in parts[1:]))
-                )
+            else:
+                dtype = df.schema[top].dataType
+                df = df.withColumn(top, _drop_nested(F.col(quote(top)), dtype, parts[1:]))
         return self._derive(df, choices)
 
+    @with_exact_names
     def select_fields(
         self,
         paths,
@@ -281,6 +294,7 @@ class DynamicFrame:
         choices = {k: v for k, v in self._choices.items() if k in wanted and wanted[k] is None}
         return self._derive(self._df.select(*cols, *hidden), choices)
 
+    @with_exact_names
     def rename_field(
         self,
         oldName,
@@ -295,6 +309,7 @@ class DynamicFrame:
         if top is None:
             raise LakehouseError(f"rename_field: no field {oldName!r} in {self._data_names}")
         df, choices = self._df, dict(self._choices)
+        typed = {new[0] if n == top else n for n in self._record_typed}
         if len(old) == 1 and len(new) == 1:
             df = df.withColumnRenamed(top, new[0])
             if top in choices:
@@ -307,7 +322,7 @@ class DynamicFrame:
                         ABSENT, lambda k: F.when(k == F.lit(top), F.lit(new[0])).otherwise(k)
                     ),
                 )
-            return self._derive(df, choices)
+            return self._derive(df, choices, record_typed=typed)
         value = _col(top, *old[1:])
         df = (
             df.withColumn(top, F.col(quote(top)).dropFields(".".join(quote(p) for p in old[1:])))
@@ -317,6 +332,7 @@ class DynamicFrame:
         df = _set_path(df, new, value)
         return self._derive(df, choices)
 
+    @with_exact_names
     def apply_mapping(
         self,
         mappings,
@@ -344,13 +360,20 @@ class DynamicFrame:
                 raise LakehouseError(f"ApplyMapping: mapping {m!r} must have 2, 3 or 4 items")
             src_parts, tgt_parts = split_path(src), split_path(tgt)
             top = self._resolve(src_parts[0], case_sensitive)
-            spark_t = gluetypes.spark_type_name(tgt_type)
-            if top is None or not _has_path(self._df.schema, [top, *src_parts[1:]]):
-                value = F.lit(None).cast(spark_t)
+            # Glue Studio's Change Schema names a nested column's type "array", "struct" or
+            # "map": the value keeps its own element types.
+            nested = str(tgt_type).strip().lower() in ("array", "struct", "map")
+            spark_t = None if nested else gluetypes.spark_type_name(tgt_type)
+            found = None
+            if top is not None:
+                found = _schema_path(self._df.schema, [top, *src_parts[1:]], case_sensitive)
+            if found is None:
+                value = F.lit(None) if nested else F.lit(None).cast(spark_t)
                 if len(tgt_parts) == 1:
                     missing_targets.append(tgt_parts[0])
             else:
-                value = _col(top, *src_parts[1:]).cast(spark_t)
+                value = _col(*found)
+                value = value if nested else value.cast(spark_t)
                 if len(src_parts) == 1 and len(tgt_parts) == 1:
                     absent_pairs.append((top, tgt_parts[0]))
             tops.setdefault(tgt_parts[0], []).append((tgt_parts[1:], value))
@@ -365,13 +388,15 @@ class DynamicFrame:
                 ]
             arr = F.filter(F.array(*parts), lambda x: x.isNotNull()) if parts else F.array()
             cols.append(F.when(F.size(arr) > 0, arr).alias(ABSENT))
-        return self._derive(self._df.select(*cols), {})
+        # The mapping names each target's type: the output is typed, not record-typed.
+        return self._derive(self._df.select(*cols), {}, record_typed=())
 
     def applyMapping(self, *args, **kwargs):  # noqa: N802
         if args and isinstance(args[0], DynamicFrame):
             args = args[1:]
         return self.apply_mapping(*args, **kwargs)
 
+    @with_exact_names
     def unnest(
         self, transformation_ctx: str = "", info: str = "", stageThreshold=0, totalThreshold=0
     ):  # noqa: N803
@@ -393,9 +418,12 @@ class DynamicFrame:
                 walk([f.name], f.dataType)
             else:
                 cols.append(F.col(quote(f.name)))
-        return self._derive(self._df.select(*cols))
+        df = self._df.select(*cols)
+        typed = {c for c in df.columns if c.split(".")[0] in self._record_typed}
+        return self._derive(df, record_typed=typed)
 
     # -- record transforms (Python, as on Glue) ----------------------------------------
+    @with_exact_names
     def filter(
         self,
         f: Callable,
@@ -425,6 +453,7 @@ class DynamicFrame:
             stageThreshold, totalThreshold
         )
 
+    @with_exact_names
     def map(
         self,
         f: Callable,
@@ -478,11 +507,13 @@ class DynamicFrame:
                 )
             ):
                 df = df.withColumn(fl.name, F.col(quote(fl.name)).cast(before))
-        return self._derive(df, parsed.choices, stage_errors=errors)._check_thresholds(
-            stageThreshold, totalThreshold
-        )
+        typed = df.columns  # the schema is re-inferred from the records f returned
+        return self._derive(
+            df, parsed.choices, stage_errors=errors, record_typed=typed
+        )._check_thresholds(stageThreshold, totalThreshold)
 
     # -- combining ---------------------------------------------------------------------
+    @with_exact_names
     def join(
         self,
         paths1,
@@ -524,12 +555,12 @@ class DynamicFrame:
             )
             r_cols.append(r_absent)
         right = right.select(*r_cols)
-        l_keys = [self._resolve(split_path(k)[0]) or k for k in paths1]
-        r_keys = [renames.get(frame2._resolve(split_path(k)[0]) or k, k) for k in paths2]
-        # Aliases keep the condition unambiguous when both sides share lineage (self-joins).
+        # Aliases keep the condition unambiguous when both sides share lineage (self-joins);
+        # a nested key path (`a.b`) compares that nested field, not the whole struct `a`.
         cond = [
-            F.col("__glue_l." + quote(a)) == F.col("__glue_r." + quote(b))
-            for a, b in zip(l_keys, r_keys, strict=True)
+            _key_column("__glue_l", self, a, "keys1")
+            == _key_column("__glue_r", frame2, b, "keys2", renames)
+            for a, b in zip(paths1, paths2, strict=True)
         ]
         joined = left.alias("__glue_l").join(right.alias("__glue_r"), on=cond, how="inner")
         joined = joined.select(
@@ -548,16 +579,17 @@ class DynamicFrame:
             if frame2._has_absent:
                 joined = joined.drop("__glue_absent_r")
         choices = {**self._choices, **right_choices}
-        out = DynamicFrame(
+        return DynamicFrame(
             joined,
             self.glue_ctx,
             self.name + frame2.name,
             choices,
             None,
             self._all_errors() + frame2._all_errors(),
+            record_typed=self._record_typed | {renames[n] for n in frame2._record_typed},
         )
-        return out
 
+    @with_exact_names
     def union(
         self,
         other_frame: DynamicFrame,
@@ -570,6 +602,7 @@ class DynamicFrame:
         return union_frames([self, other_frame], self.glue_ctx, self.name)
 
     # -- choices -----------------------------------------------------------------------
+    @with_exact_names
     def resolveChoice(
         self,
         specs=None,
@@ -621,6 +654,22 @@ class DynamicFrame:
         return f"DynamicFrame(name={self.name!r}, fields={self._data_names})"
 
 
+def _join_key(frame: DynamicFrame, path: str, option: str) -> str:
+    """A join key names a field exactly, as a DynamicRecord does: `serialnumber` is not
+    `serialNumber`. (What Glue does with a key its frame lacks is undocumented: here the job
+    stops and says which names the frame has.)"""
+    name = split_path(path)[0]
+    top = frame._resolve(name, case_sensitive=True)
+    if top is None:
+        near = [n for n in frame._data_names if n.lower() == name.lower()]
+        hint = f"; did you mean {near[0]!r}? Field names are case-sensitive" if near else ""
+        raise LakehouseError(
+            f"Join: {option} {path!r} is not a field of the frame ({', '.join(frame._data_names)})"
+            f"{hint}"
+        )
+    return top
+
+
 def _raise_over(errors: int, threshold: int, option: str) -> None:
     if errors > threshold:
         raise ErrorThresholdExceeded(
@@ -641,6 +690,7 @@ def one_column_per_name(df: DataFrame) -> DataFrame:
     return df.toDF(*slots).select(*[F.col(slots[last[n]]).alias(n) for n in order])
 
 
+@with_exact_names
 def union_frames(frames: list[DynamicFrame], glue_ctx, name: str = "") -> DynamicFrame:
     all_names: list[str] = []
     for fr in frames:
@@ -679,16 +729,55 @@ def union_frames(frames: list[DynamicFrame], glue_ctx, name: str = "") -> Dynami
         out = out.unionByName(p, allowMissingColumns=True)
     ordered = [quote(n) for n in all_names] + [quote(c) for c in out.columns if is_hidden(c)]
     errors = [e for fr in frames for e in fr._all_errors()]
-    return DynamicFrame(out.select(*ordered), glue_ctx, name, choices, None, errors)
+    typed = set().union(*(fr._record_typed for fr in frames))
+    return DynamicFrame(
+        out.select(*ordered), glue_ctx, name, choices, None, errors, record_typed=typed
+    )
 
 
-def _has_path(schema: T.StructType, parts: list[str]) -> bool:
+def _drop_nested(column: Column, dtype: T.DataType, parts: list[str]) -> Column:
+    """Drop a nested field; a path runs through structs and through arrays of structs (as
+    aws-glue-libs' DropNullFields paths do). A missing name leaves the value as it is."""
+    if isinstance(dtype, T.ArrayType) and isinstance(dtype.elementType, T.StructType):
+        return F.transform(column, lambda e: _drop_nested(e, dtype.elementType, parts))
+    if not isinstance(dtype, T.StructType) or parts[0] not in dtype.fieldNames():
+        return column
+    if len(parts) == 1:
+        return column.dropFields(quote(parts[0]))
+    inner = _drop_nested(column.getField(parts[0]), dtype[parts[0]].dataType, parts[1:])
+    return column.withField(quote(parts[0]), inner)
+
+
+def _key_column(alias: str, frame: DynamicFrame, path: str, option: str, renames=None) -> Column:
+    """A join key: the top-level field named exactly (renamed on frame2's side) then, for a
+    nested path `a.b`, the nested field."""
+    rest = split_path(path)[1:]
+    name = _join_key(frame, path, option)
+    col = F.col(alias + "." + quote((renames or {}).get(name, name)))
+    for part in rest:
+        col = col.getField(part)
+    return col
+
+
+def _schema_path(schema: T.StructType, parts: list[str], case_sensitive: bool) -> list[str] | None:
+    """The field names along a nested path as the schema spells them; None if it is missing.
+
+    Case-insensitive unless asked: ApplyMapping's `case_sensitive=False` covers nested names
+    too (an exact match wins over a case-insensitive one)."""
     dt: T.DataType = schema
+    found = []
     for p in parts:
-        if not isinstance(dt, T.StructType) or p not in dt.fieldNames():
-            return False
+        if not isinstance(dt, T.StructType):
+            return None
+        names = dt.fieldNames()
+        if p not in names:
+            lowered = [] if case_sensitive else [n for n in names if n.lower() == p.lower()]
+            if len(lowered) != 1:
+                return None
+            p = lowered[0]
+        found.append(p)
         dt = dt[p].dataType
-    return True
+    return found
 
 
 def _build_nested(entries: list[tuple[list[str], Column]]) -> Column:

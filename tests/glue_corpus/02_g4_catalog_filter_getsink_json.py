@@ -46,7 +46,7 @@ CustomerLanding_node1690000000001 = glueContext.create_dynamic_frame.from_catalo
 # Script generated for node Share With Research
 ShareWithResearch_node1690000000002 = Filter.apply(
     frame=CustomerLanding_node1690000000001,
-    f=lambda row: (not (row["sharewithresearchasofdate"] == 0)),
+    f=lambda row: (not (row["shareWithResearchAsOfDate"] == 0)),
     transformation_ctx="ShareWithResearch_node1690000000002",
 )
 

@@ -46,7 +46,7 @@ StepTrainerLanding_node1690000000091 = glueContext.create_dynamic_frame.from_cat
 # Script generated for node Filter
 Filter_node1690000000092 = Filter.apply(
     frame=StepTrainerLanding_node1690000000091,
-    f=lambda row: (row["distancefromobject"] > 210),
+    f=lambda row: (row["distanceFromObject"] > 210),
     transformation_ctx="Filter_node1690000000092",
 )
 

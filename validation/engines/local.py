@@ -14,7 +14,8 @@ Athena does:
   - A location with no files yields an empty view with the catalog columns.
 
 Views exist twice: `stedi.<table>` and plain `<table>` (schema main), so
-queries may use either spelling, as on Athena with database `stedi`.
+queries may use either spelling, as on Athena with database `stedi`. `lakehouse sql`
+(connect_memory) sees every database of the catalog, each a DuckDB schema of its name.
 """
 
 from __future__ import annotations
@@ -179,9 +180,10 @@ def build_views(
     database: str = DATABASE,
     snapshot_json: bool = False,
     only: list[str] | None = None,
+    plain: bool = True,
 ) -> list[str]:
-    """Create `<database>.<table>` and `<table>` views for every catalog table (or for those
-    of `only`); return the names.
+    """Create `<database>.<table>` and (with `plain`) `<table>` views for every table of the
+    database (or for those of `only`); return the names.
 
     snapshot_json: read each JSON table once into a table of schema _snapshot and point its
     view there. A validation run queries landing tables a hundred times; parsing 80k JSON
@@ -201,9 +203,11 @@ def build_views(
             con.execute(f"CREATE OR REPLACE TABLE {SNAPSHOT}.{quote(name)} AS {select}")
             select = f"SELECT * FROM {SNAPSHOT}.{quote(name)}"
         con.execute(f"CREATE OR REPLACE VIEW {quote(database)}.{quote(name)} AS {select}")
-        con.execute(
-            f"CREATE OR REPLACE VIEW main.{quote(name)} AS SELECT * FROM {quote(database)}.{quote(name)}"
-        )
+        if plain:
+            con.execute(
+                f"CREATE OR REPLACE VIEW main.{quote(name)} AS "
+                f"SELECT * FROM {quote(database)}.{quote(name)}"
+            )
     return names
 
 
@@ -325,11 +329,30 @@ class LocalEngine(Engine):
             shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def connect_memory(lake: Lake, database: str = DATABASE):
-    """An in-memory DuckDB connection with the lake's views (for `lakehouse sql`)."""
+def connect_memory(lake: Lake, default: str | None = None):
+    """An in-memory DuckDB connection with a view per table of EVERY database of the local
+    catalog (for `lakehouse sql`), as on Athena: `db.table` for any database, and plain
+    `table` resolved in `default` (Athena's "current database"; default stedi, else the
+    catalog's only database)."""
     import duckdb
 
-    require_lake(lake, database)
+    databases = [d for d in Catalog(lake).list_databases() if Catalog(lake).list_tables(d)]
+    if not lake.exists() or not databases:
+        require_lake(lake)  # says which command makes the lake or its tables
+    default = (default or (DATABASE if DATABASE in databases else databases[0])).lower()
+    if default not in databases:
+        raise LakehouseError(
+            f"database {default!r} has no tables in the local catalog at {lake.catalog_dir}; "
+            f"databases with tables: {', '.join(databases)}"
+        )
     con = duckdb.connect()
-    build_views(con, lake, database)
+    for database in databases:
+        build_views(con, lake, database, plain=False)
+    con.execute(f"SET search_path = {_literal(default + ',main')}")
     return con
+
+
+def catalog_tables(lake: Lake) -> list[str]:
+    """`db.table` for every table of the local catalog, for errors that list them."""
+    catalog = Catalog(lake)
+    return [f"{d}.{t}" for d in catalog.list_databases() for t in catalog.list_tables(d)]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import inspect
 
+from localglue.exact_names import with_exact_names
+
 
 class GlueTransform:
     @classmethod
+    @with_exact_names
     def apply(cls, *args, **kwargs):
         """Instantiate the transform and call it, as Glue's generated scripts do."""
         return cls()(*args, **kwargs)

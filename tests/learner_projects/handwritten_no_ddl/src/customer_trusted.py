@@ -20,7 +20,7 @@ def main():
     )
     # Keep only customers who agreed to share their data for research
     trusted = Filter.apply(
-        frame=customers, f=lambda row: row["sharewithresearchasofdate"] is not None
+        frame=customers, f=lambda row: row["shareWithResearchAsOfDate"] is not None
     )
     glue_context.write_dynamic_frame.from_options(
         frame=trusted,
