@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from localglue.errors import LakehouseError
-from stedi.landing.bulk import scan_file
 from stedi.landing.duplicates import dedupe_scans
 from stedi.landing.parse import FileScan, QuarantinedRecord
 
@@ -66,6 +65,8 @@ PARALLEL_BYTES = 2**30
 def scan_files(files: list[Path], source: str) -> list[FileScan]:
     """Each file's scan, in order; a big source's in two helper processes
     (localglue.helper_process.map_in_two). A scan is the same wherever it ran."""
+    from stedi.landing.bulk import scan_file  # numpy: a second of imports validation skips
+
     if len(files) < 2 or sum(f.stat().st_size for f in files) < PARALLEL_BYTES:
         return [scan_file(p, source) for p in files]
     from localglue.helper_process import map_in_two
