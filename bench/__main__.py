@@ -10,7 +10,9 @@ Sections:
 - run: on the shared data, ROUNDS rounds alternating the full pipeline (ingest + 5 jobs +
   validation, bench/worker.py, as `lakehouse run` does it), the plain PySpark floor
   (bench/pyspark_floor.py) and the DuckDB floor (bench/duckdb_floor.py); medians compared.
-- validation: cold `python -m validation.run` on a finished shared-data lake (median of 3).
+- validation: cold `python -m validation.run` on a finished shared-data lake (median of 3):
+  as it runs by default (the verdict as SQL, no GX), the same with `lakehouse warm` running,
+  and with --data-docs (GX's checkpoint and Data Docs too, as `lakehouse run` asks).
 - job: `python -m lakehouse job` of bench/fixtures/one_source_one_sink.py (median of 3).
 - grade: `lakehouse grade` vs `lakehouse run` (bench/grade_vs_run.py, when present).
 - scales: generated 1x, 10x, 100x: the pipeline, the PySpark floor and DuckDB, peak RSS.
@@ -186,14 +188,17 @@ def finished_lake(args, work: Path) -> str:
     return str(lake)
 
 
-def measure_validation(lake: str, profile: str, repeat: int, work: Path) -> dict:
+def measure_validation(
+    lake: str, profile: str, repeat: int, work: Path, extra: tuple[str, ...] = ()
+) -> dict:
     """Cold `python -m validation.run` (bench/validation_cold.py), median of `repeat`."""
     from bench.validation_cold import cold_run
 
     runs = []
     for i in range(repeat):
         load = os.getloadavg()[0]
-        wall, code, timings = cold_run(Path(lake), profile, work / f"validation-{i}")
+        report_dir = work / f"validation{'-'.join(('', *extra))}-{i}"
+        wall, code, timings = cold_run(Path(lake), profile, report_dir, extra)
         runs.append({"wall_seconds": wall, "exit": code, "timings": timings, "load_before": load})
     best = _median_by(runs, "wall_seconds")
     return {"date": _now(), **best, "runs": [r["wall_seconds"] for r in runs]}
@@ -231,6 +236,16 @@ def measure_warm_run(args, work: Path) -> dict:
         subprocess.run([sys.executable, "-m", "lakehouse", "warm", "--stop"], cwd=REPO)
     best = _median_by([r for r in runs if r["ok"]], "wall_seconds") or runs[-1]
     return {"date": _now(), **best, "runs": [r["wall_seconds"] for r in runs]}
+
+
+def measure_warm_validation(lake: str, profile: str, repeat: int, work: Path) -> dict:
+    """The same cold `validation.run` with `lakehouse warm` running (started before, stopped
+    after; untimed): what a user who keeps the warm runtime waits."""
+    subprocess.run([sys.executable, "-m", "lakehouse", "warm"], cwd=REPO, check=True)
+    try:
+        return measure_validation(lake, profile, repeat, work / "warm")
+    finally:
+        subprocess.run([sys.executable, "-m", "lakehouse", "warm", "--stop"], cwd=REPO)
 
 
 def measure_warm_job(lake: str, repeat: int, timeout: float) -> dict:
@@ -375,6 +390,16 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"cold validation.run x{args.repeat} ...")
             results["validation"] = measure_validation(lake, args.profile, args.repeat, work)
             _say(f"  median {results['validation']['wall_seconds']:.2f} s")
+            _say(f"validation.run x{args.repeat} on `lakehouse warm` ...")
+            results["validation_warm"] = measure_warm_validation(
+                lake, args.profile, args.repeat, work
+            )
+            _say(f"  median {results['validation_warm']['wall_seconds']:.2f} s")
+            _say(f"cold validation.run --data-docs x{args.repeat} (GX) ...")
+            results["validation_gx"] = measure_validation(
+                lake, args.profile, args.repeat, work, ("--data-docs",)
+            )
+            _say(f"  median {results['validation_gx']['wall_seconds']:.2f} s")
         if "job" in only:
             _say(f"lakehouse job {JOB_FIXTURE.name} x{args.repeat} ...")
             results["job"] = measure_job(lake, args.repeat, args.timeout)

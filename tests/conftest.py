@@ -30,6 +30,7 @@ SLOW_MODULES = {
     "test_rerun_properties",
     "test_screenshots",
     "test_validation_ledger",
+    "test_validation_paths",
     "test_validation_preload",
     "test_validation_run",
     "test_validation_early",

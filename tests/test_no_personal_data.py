@@ -59,7 +59,7 @@ def failed_runs(tmp_path_factory):
         people = [
             value for c in landing_customers(lake) for value in (c["email"], c["customerName"])
         ]
-        args = ["--lake", str(lake.root), "--profile", "rubric", "--screenshots"]
+        args = ["--lake", str(lake.root), "--profile", "rubric", "--screenshots", "--data-docs"]
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
             code = main(args + (["--show-rows"] if show_rows else []))

@@ -165,7 +165,7 @@ def test_validation_gets_the_lake_and_profile(tmp_path, monkeypatch):
     seen = []
     monkeypatch.setattr(validation.run, "main", lambda argv: seen.append(argv) or 1)
     assert validate(Lake(tmp_path), "strict") == 1
-    assert seen == [["--lake", str(Lake(tmp_path).root), "--profile", "strict"]]
+    assert seen == [["--lake", str(Lake(tmp_path).root), "--profile", "strict", "--data-docs"]]
 
 
 def test_a_run_whose_validation_cannot_run_fails_and_says_how_to_fix_it(tmp_path, monkeypatch):

@@ -23,10 +23,10 @@ def build(tmp_path: Path, profile: str) -> Lake:
 
 
 def run(lake: Lake, profile: str, *extra: str, docs: bool = False) -> tuple[int, dict]:
-    """validation.run on the lake; without Data Docs (GX's HTML site) unless docs=True:
-    only the tests of the report's shape and of a clean lake look at them."""
+    """validation.run on the lake; without GX and its Data Docs unless docs=True: only the
+    tests of the report's shape and of a clean lake look at them."""
     report_dir = lake.root.parent / "reports" / profile
-    skip = [] if docs else ["--no-data-docs"]
+    skip = ["--data-docs"] if docs else ["--no-data-docs"]
     code = main(["--lake", str(lake.root), "--profile", profile, "--quiet", *skip, *extra])
     report = json.loads((report_dir / "report.json").read_text())
     return code, report
@@ -365,6 +365,40 @@ def test_importing_the_cli_modules_does_not_import_great_expectations(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("extra", "imports_gx"),
+    [([], False), (["--no-data-docs"], False), (["--data-docs"], True)],
+    ids=["default", "no-data-docs", "data-docs"],
+)
+def test_a_validation_run_imports_great_expectations_only_when_asked(tmp_path, extra, imports_gx):
+    """The verdict needs no GX (5-6 s of imports): a run imports it only for --data-docs, and
+    both give the same verdict on a planted violation."""
+    import os
+    import subprocess
+    import sys
+
+    lake = build(tmp_path, "rubric")
+    plant_duplicated_row(lake)
+    script = tmp_path / "validate.py"
+    script.write_text(
+        "import sys\n"
+        "from validation.run import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'great_expectations' in sys.modules)\n"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, str(script), "--lake", str(lake.root), "--quiet", *extra],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", str(imports_gx)]
 
 
 def test_python_m_validation_run_is_the_same_command_line(tmp_path):

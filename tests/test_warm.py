@@ -227,7 +227,11 @@ def test_a_run_of_the_five_jobs_runs_and_validates_on_the_warm_runtime(warm, tmp
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert WARM_NOTE in result.stderr
     assert "machine_learning_curated" in result.stdout and "PASSED" in result.stdout
-    assert (tmp_path / "reports" / "rubric" / "report.json").is_file()
+    report = json.loads((tmp_path / "reports" / "rubric" / "report.json").read_text())
+    assert report["status"] == "passed"
+    # the warm runtime's run asks for GX too: its suites agree and its Data Docs are written
+    assert report["gx"] == {"checked": True, "agrees": True, "disagreements": []}
+    assert Path(report["data_docs"]).is_file()
 
 
 def _server_key(warm) -> str:

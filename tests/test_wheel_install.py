@@ -74,7 +74,7 @@ def test_a_runtime_only_install_names_the_extra_a_command_needs(installed):
     for argv, extra in [
         (["python", "-m", "validation.run", "--lake", "nowhere"], None),
         (["python", "-m", "lakehouse", "ingest", "sample", "--lake", "lake"], None),
-        (["python", "-m", "validation.run", "--lake", "lake"], "validation"),
+        (["python", "-m", "validation.run", "--lake", "lake", "--data-docs"], "validation"),
         (["lakehouse", "aws", "policy", "--bucket", "my-lake", "--account", "123456789012"], "aws"),
     ]:
         done = installed(*argv)

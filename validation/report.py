@@ -13,7 +13,9 @@ report.json schema (schema_version 1; keys are stable, new keys may be added):
   "summary": {"tables": 8, "critical_failures": 0, "warnings": 2,
               "count_mismatches": 0, "counts_without_expectation": 0,
               "privacy_warnings": 2},                  # rubric profile only
-  "data_docs": "/abs/reports/data_docs/index.html" | null,
+  "data_docs": "/abs/reports/data_docs/index.html" | null,   # with --data-docs
+  "gx": {"checked": true, "agrees": true, "disagreements": []},  # with --data-docs: GX ran
+                                                 # the suites too; a check it alone fails fails
   "privacy": {"severity": "warning", "shared_devices": 0, "warnings": 2,      # rubric profile only
               "description": "...",                    # rows strict removes, by reason
               "tables": [{"table": "accelerometer_trusted", "rows": 8956,
@@ -21,8 +23,9 @@ report.json schema (schema_version 1; keys are stable, new keys may be added):
   "quarantine": {"check": "landing.lines_accounted_for", "severity": "critical",   # local lakes
                  "status": "passed" | "failed" | "not recorded", "message": "...",
                  "quarantined": {"customer": 0, ...}, "sources": [...]},  # stedi/ledger.py
-  "timings": {"gx_import_s": 3.5, "engine_s": 1.2, "counts_s": 0.01, "gx_setup_s": 0.3,
-              "gx_validate_s": 2.5, "data_docs_s": 0.9, "total_s": 8.6},   # seconds, this run
+  "timings": {"engine_s": 0.3, "counts_s": 0.01, "sql_checks_s": 0.4, "total_s": 1.0,
+              "gx_import_s": 3.5, "gx_setup_s": 0.3, "gx_validate_s": 2.5,
+              "data_docs_s": 0.9},                 # seconds, this run; gx_* with --data-docs
   "tables": [{
      "zone": "trusted", "table": "customer_trusted",
      "suite": "customer_trusted.rubric", "suite_files": ["expectations/trusted/customer_trusted.json"],
@@ -107,9 +110,28 @@ def failure_entry(result) -> dict:
     }
 
 
-def table_entry(zone, loaded, count, suite_result, repo: Path) -> dict:
-    failures = [failure_entry(r) for r in suite_result.results if not r.success]
-    evaluated = len(suite_result.results)
+def gx_outcome(result):
+    """One GX expectation result as an Outcome (validation/sql_suites.py), the shape both
+    paths report in."""
+    from validation.sql_suites import Outcome
+
+    return Outcome(**failure_entry(result), success=bool(result.success))
+
+
+SEVERITY_ORDER = ("critical", "warning", "info")
+
+
+def max_severity(outcomes) -> str | None:
+    """The highest severity of a failed check (GX's get_max_severity_failure), never
+    ValidationResult.success, which ignores severity."""
+    failed = {o.severity for o in outcomes if not o.success}
+    return next((s for s in SEVERITY_ORDER if s in failed), None)
+
+
+def table_entry(zone, suite, count, outcomes, repo: Path) -> dict:
+    """A table's report entry: its count check and its suite's outcomes (either path)."""
+    failures = [jsonable(o.failure()) for o in outcomes if not o.success]
+    evaluated = len(outcomes)
     if count.status == "failed":
         failures.insert(
             0,
@@ -125,21 +147,19 @@ def table_entry(zone, loaded, count, suite_result, repo: Path) -> dict:
                 "kwargs": {"expected": count.expected, "sql": count.sql},
             },
         )
-    # Gate on GX's own severity verdict, never on ValidationResult.success (which ignores it).
-    gx_max = suite_result.get_max_severity_failure()
-    gx_max = getattr(gx_max, "value", gx_max)
-    critical = gx_max == "critical" or count.status == "failed"
+    suite_max = max_severity(outcomes)
+    critical = suite_max == "critical" or count.status == "failed"
     status = "failed" if critical else ("warning" if failures else "passed")
     files = []
-    for f in loaded.files:
+    for f in suite.files:
         try:
             files.append(str(Path(f).resolve().relative_to(repo)))
         except ValueError:
             files.append(str(f))
     return {
         "zone": zone,
-        "table": loaded.table,
-        "suite": loaded.name,
+        "table": suite.table,
+        "suite": suite.name,
         "suite_files": files,
         "expected_rows": count.expected,
         "actual_rows": count.actual,
@@ -151,11 +171,11 @@ def table_entry(zone, loaded, count, suite_result, repo: Path) -> dict:
         },
         "expectations": {
             "evaluated": evaluated,
-            "passed": sum(1 for r in suite_result.results if r.success),
-            "failed": sum(1 for r in suite_result.results if not r.success),
+            "passed": sum(1 for o in outcomes if o.success),
+            "failed": sum(1 for o in outcomes if not o.success),
         },
         "status": status,
-        "max_severity_failure": "critical" if critical else gx_max,
+        "max_severity_failure": "critical" if critical else suite_max,
         "failures": failures,
     }
 
@@ -216,6 +236,12 @@ def _short(value, width=90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def disagreement_lines(report: dict) -> list[str]:
+    """Checks GX and the SQL checks judged differently (--data-docs); none is expected."""
+    gx = report.get("gx") or {}
+    return [f"GX and the SQL checks disagree: {d}" for d in gx.get("disagreements", [])]
+
+
 def write_markdown(report: dict, path: Path) -> None:
     lines = [
         f"# STEDI validation report ({report['profile']} profile)",
@@ -265,6 +291,7 @@ def write_markdown(report: dict, path: Path) -> None:
             "",
             f"Quarantined landing records: {counts or 'none'} ({q['status']}: {q['message']})",
         ]
+    lines += [f"- {line}" for line in disagreement_lines(report)]
     if report["data_docs"]:
         lines += ["", f"GX Data Docs: `{report['data_docs']}`"]
     path.write_text("\n".join(lines) + "\n")
@@ -334,6 +361,8 @@ def print_table(report: dict, console=None) -> None:
             f"quarantined landing records: {counts or 'none'} "
             f"([{mark}]{q['check']} {q['status']}[/{mark}]: {q['message']})"
         )
+    for line in disagreement_lines(report):
+        console.print(f"[red]{line}[/red]")
     verdict = "[green]PASSED[/green]" if report["status"] == "passed" else "[red]FAILED[/red]"
     s = report["summary"]
     console.print(

@@ -1,29 +1,33 @@
-"""`python -m validation.run`: validate the STEDI lake with Great Expectations.
+"""`python -m validation.run`: validate the STEDI lake: row counts, the GX suites, privacy.
 
     python -m validation.run [--lake DIR] [--profile rubric|strict] [--dataset NAME]
                              [--engine local|athena] [--report-dir DIR] [--tables T ...]
-                             [--no-data-docs]
+                             [--data-docs | --no-data-docs]
 
 For every table: the row-count check (expected counts from
-expectations/counts.json[dataset][profile], else the lake's _dataset.json) and
-the table's GX suite (expectations/<zone>/<table>[.<profile>].json) run through
-GX's SQL datasource on DuckDB (local) or Athena.
+expectations/counts.json[dataset][profile], else the lake's _dataset.json) and the
+expectations of the table's suite (expectations/<zone>/<table>[.<profile>].json), each run as
+SQL on DuckDB (local) or Athena (validation/sql_suites.py: the verdict needs no GX import,
+which alone takes 5-6 s). With --data-docs (what `lakehouse run` and `make run` pass) GX also
+runs the same suites through its SQL datasource and writes its Data Docs; a check the two
+judge differently is reported, and a check GX fails fails the run.
 
 Writes to the report dir (default: <lake>/../reports/<profile>, i.e. ./reports/rubric for the
 default lake ./lake; <lake>/../reports/<lake name>/<profile> for another): report.json (schema
-in validation/report.py), report.md, and GX Data Docs at data_docs/index.html (not with
---no-data-docs; they work offline, validation/data_docs.py).
+in validation/report.py), report.md, and with --data-docs GX Data Docs at data_docs/index.html
+(they work offline, validation/data_docs.py).
 
 Exit 0: every critical check passed (warnings are reported only);
 exit 1: a critical check failed; exit 2: usage or configuration error (the
-message names what is missing). Gating uses GX's failure severity
-(get_max_severity_failure), never ValidationResult.success.
+message names what is missing). Gating uses each failed check's severity (GX's
+get_max_severity_failure), never GX's ValidationResult.success.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -62,10 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--expectations", help="suites folder (default: ./expectations of the project)")
     p.add_argument("--quiet", action="store_true", help="no terminal table")
-    p.add_argument(
+    docs = p.add_mutually_exclusive_group()
+    docs.add_argument(
+        "--data-docs",
+        action="store_true",
+        help="also run the suites through Great Expectations and write its Data Docs (the "
+        "HTML site); GX's import and checkpoint add 5-10 s. `lakehouse run` and `make run` do",
+    )
+    docs.add_argument(
         "--no-data-docs",
         action="store_true",
-        help="skip GX Data Docs (the HTML site; about a sixth of a cold run)",
+        help="the default: the verdict from the SQL checks alone, no GX, no Data Docs",
     )
     p.add_argument(
         "--screenshots",
@@ -153,7 +164,11 @@ class Validation:
     `validate()` is a single pass over every table. `lakehouse run` also checks each table
     early, once its job has written it (`check`, in the validation child while the later
     jobs run); `finish` then checks what is left and writes the report. A table is checked
-    once, with the counts check, its suite and its sample rows in the same pass."""
+    once, with the counts check, its suite and its sample rows in the same pass.
+
+    The verdict comes from the suites run as SQL (validation/sql_suites.py). data_docs=True
+    (the default here; `python -m validation.run` needs --data-docs) also runs GX's
+    checkpoint of the same suites and writes its Data Docs."""
 
     def __init__(
         self,
@@ -192,9 +207,14 @@ class Validation:
         self.ready: set[str] = set()  # tables declared final by the caller (`check`)
         self.uses: dict[str, set[str]] | None = None  # table -> the tables its suite queries
         self.passes = 0
+        self.disagreements: list[str] = []  # checks GX and the SQL checks judged differently
         self.gx = None
         self.engine = None
         self._add("setup_s", started)
+        if data_docs:  # timed apart (seconds of pure Python); a missing extra said at once
+            mark = time.perf_counter()
+            _import_gx()
+            self._add("gx_import_s", mark)
 
     def _add(self, key: str, since: float) -> None:
         self.timings[key] = round(self.timings.get(key, 0.0) + time.perf_counter() - since, 3)
@@ -207,8 +227,10 @@ class Validation:
             from validation.engines import make_engine
 
             options = dict(self.engine_options or {})
-            if self.engine_name == "local" and tables is not None:
-                options["tables"] = tables
+            if self.engine_name == "local":
+                options["for_gx"] = self.data_docs
+                if tables is not None:
+                    options["tables"] = tables
             self.engine = make_engine(self.engine_name, self.lake, **options)  # errors first
         else:
             self.engine.see(list(TABLE_NAMES) if tables is None else tables)
@@ -217,11 +239,8 @@ class Validation:
 
     def _gx_session(self):
         if self.gx is None:
-            from validation.gx_runner import GxSession
+            from validation.gx_runner import GxSession  # GX imported in __init__
 
-            mark = time.perf_counter()
-            _import_gx()  # seconds of pure Python; timed apart so the figures say where time goes
-            self._add("gx_import_s", mark)
             self.gx = GxSession(
                 self.report_dir, self.profile, self.timings, self.show_rows, self.data_docs
             )
@@ -254,14 +273,18 @@ class Validation:
             self.engine = None
 
     def _check(self, engine, tables: list[str]) -> None:
+        """One pass: the count check and the suite of each table, as SQL on the engine (the
+        verdict); with data_docs, GX's checkpoint of the same suites too (its Data Docs)."""
         from validation import report as rep
         from validation.checks import count_check
-        from validation.suites import load_suite
+        from validation.sql_suites import check_suite, refuse_unsupported
+        from validation.suites import read_suite
 
         if not tables:
             return
-        session = self._gx_session()
-        suites = [load_suite(t, self.profile, self.root) for t in tables]
+        specs = [read_suite(t, self.profile, self.root) for t in tables]
+        for spec in specs:
+            refuse_unsupported(spec)  # a suite error (exit 2) before any query
         missing = [t for t in tables if t not in engine.tables()]
         if missing:
             raise LakehouseError(
@@ -271,19 +294,44 @@ class Validation:
         mark = time.perf_counter()
         count_results = {t: count_check(engine, t, self.counts.counts) for t in tables}
         self._add("counts_s", mark)
-        results = session.check(engine, suites)
-        for loaded in suites:
+        mark = time.perf_counter()
+        outcomes = {s.table: check_suite(engine, s, samples=self.show_rows) for s in specs}
+        self._add("sql_checks_s", mark)
+        if self.data_docs:
+            self._gx_check(engine, tables, outcomes)
+        for spec in specs:
             entry = rep.table_entry(
-                ZONE[loaded.table],
-                loaded,
-                count_results[loaded.table],
-                results[loaded.table],
+                ZONE[spec.table],
+                spec,
+                count_results[spec.table],
+                outcomes[spec.table],
                 self.root.parent,
             )
             for failure in entry["failures"]:
-                _sample_unexpected_rows(engine, loaded.table, failure)
-            self.entries[loaded.table] = entry
+                _sample_unexpected_rows(engine, spec.table, failure)
+            self.entries[spec.table] = entry
         self.passes += 1
+
+    def _gx_check(self, engine, tables: list[str], outcomes: dict[str, list]) -> None:
+        """GX's checkpoint of the same suites (for its Data Docs). A check GX fails that the
+        SQL checks passed is added to the verdict as GX reports it, and the disagreement is
+        recorded: the two must agree (tests/test_validation_paths.py)."""
+        from validation.report import gx_outcome
+        from validation.suites import load_suite
+
+        session = self._gx_session()
+        results = session.check(engine, [load_suite(t, self.profile, self.root) for t in tables])
+        for table in tables:
+            ours = {o.name: o for o in outcomes[table]}
+            for theirs in map(gx_outcome, results[table].results):
+                mine = ours.get(theirs.name)
+                if mine is None or mine.success != theirs.success:
+                    self.disagreements.append(
+                        f"{table}:{theirs.name} {'passed' if theirs.success else 'failed'} in GX, "
+                        f"{'passed' if mine and mine.success else 'failed'} in the SQL checks"
+                    )
+                    if mine is not None and not theirs.success:
+                        outcomes[table][outcomes[table].index(mine)] = theirs
 
     def finish(self) -> dict:
         """Check the tables left, then the privacy section, the ledger and the reports."""
@@ -301,8 +349,12 @@ class Validation:
                 privacy = privacy_section(engine)
         finally:
             self.close()
-        warned = {t for t, e in self.entries.items() if e["status"] == "warning"}
-        docs = self.gx.build_docs(warned)
+        if self.gx is not None:
+            warned = {t for t, e in self.entries.items() if e["status"] == "warning"}
+            docs = self.gx.build_docs(warned)
+        else:  # a site left from an earlier run would not show this one
+            shutil.rmtree(self.report_dir / "data_docs", ignore_errors=True)
+            docs = None
         entries = [self.entries[t] for t in self.tables]
         if not self.show_rows:
             from validation.masking import mask_failures
@@ -324,6 +376,9 @@ class Validation:
             tables=entries,
             data_docs=docs,
         )
+        if self.data_docs:
+            report["gx"] = {"checked": True, "agrees": not self.disagreements}
+            report["gx"]["disagreements"] = self.disagreements
         if privacy is not None:
             report["privacy"] = privacy
             report["summary"]["privacy_warnings"] = privacy["warnings"]
@@ -366,7 +421,7 @@ def prepare(args: argparse.Namespace) -> Validation:
         expectations=args.expectations,
         engine_options=options,
         show_rows=args.show_rows,
-        data_docs=not args.no_data_docs,
+        data_docs=args.data_docs,
     )
 
 
@@ -403,6 +458,8 @@ def main(argv: list[str] | None = None, prepared: Validation | None = None) -> i
         print(f"reports: {report_dir / 'report.json'}, {report_dir / 'report.md'}")
         if report["data_docs"]:
             print(f"GX Data Docs: {report['data_docs']}")
+        else:
+            print("GX Data Docs: not written (--data-docs runs GX and writes them)")
     if args.screenshots is not None:
         from validation import screenshots
 

@@ -76,6 +76,36 @@ def check_names(table: str, exps: list[dict]) -> None:
 
 
 @dataclass
+class SuiteSpec:
+    """A table's suite as its files declare it, read without GX: what the SQL checks
+    (validation/sql_suites.py) run, and what `load_suite` hands to GX."""
+
+    table: str
+    profile: str
+    files: list[Path]
+    expectations: list[dict]  # as in the files, each tagged with its "_file"
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}.{self.profile}"
+
+    @property
+    def names(self) -> list[str]:
+        return [d["meta"]["name"] for d in self.expectations]
+
+
+def read_suite(table: str, profile: str, root: Path | None = None) -> SuiteSpec:
+    """The suite `<table>.<profile>` from its files; SuiteError for an unknown profile, a
+    missing or unreadable file, or a check without a name or named twice."""
+    if profile not in PROFILES:
+        raise SuiteError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+    files = suite_files(table, profile, root)
+    dicts = read_expectation_dicts(files)
+    check_names(table, dicts)
+    return SuiteSpec(table=table, profile=profile, files=files, expectations=dicts)
+
+
+@dataclass
 class LoadedSuite:
     table: str
     profile: str
@@ -96,11 +126,8 @@ def load_suite(table: str, profile: str, root: Path | None = None) -> LoadedSuit
 
     import great_expectations as gx
 
-    if profile not in PROFILES:
-        raise SuiteError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
-    files = suite_files(table, profile, root)
-    dicts = read_expectation_dicts(files)
-    check_names(table, dicts)
+    spec = read_suite(table, profile, root)
+    files, dicts = spec.files, spec.expectations
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     plain = [{k: v for k, v in d.items() if k != "_file"} for d in dicts]

@@ -89,7 +89,8 @@ def preload_validation(wanted: bool = True):
 
 
 def validation_argv(lake, profile: str) -> list[str]:
-    return ["--lake", str(lake.root), "--profile", profile]
+    """With GX's Data Docs: the validation child imported GX while the jobs ran."""
+    return ["--lake", str(lake.root), "--profile", profile, "--data-docs"]
 
 
 def early_validation(lake, profile: str, preloaded):

@@ -227,20 +227,24 @@ def scan_bytes(data: bytes, file: str, source: str) -> FileScan:
         lines.pop()
     last_index = len(lines) - 1
     for index, raw in enumerate(lines):
-        if not raw.strip():
-            scan.blank_lines += 1
-            continue
-        scan.lines_total += 1
-        line_no = index + 1
-        try:
-            text = scan_line(raw, source, last=(index == last_index and not ends_with_newline))
-        except Reject as reject:
-            shown = raw.decode("utf-8", errors="backslashreplace").rstrip("\r")
-            scan.quarantined.append(QuarantinedRecord(file, line_no, shown, str(reject)))
-            continue
-        scan.accepted.append(text)
-        scan.accepted_line_nos.append(line_no)
+        add_line(scan, raw, index + 1, last=(index == last_index and not ends_with_newline))
     return scan
+
+
+def add_line(scan: FileScan, raw: bytes, line_no: int, *, last: bool = False) -> None:
+    """Count one raw line (without its \\n) into `scan`: blank, accepted or quarantined."""
+    if not raw.strip():
+        scan.blank_lines += 1
+        return
+    scan.lines_total += 1
+    try:
+        text = scan_line(raw, source=scan.source, last=last)
+    except Reject as reject:
+        shown = raw.decode("utf-8", errors="backslashreplace").rstrip("\r")
+        scan.quarantined.append(QuarantinedRecord(scan.file, line_no, shown, str(reject)))
+        return
+    scan.accepted.append(text)
+    scan.accepted_line_nos.append(line_no)
 
 
 def scan_file(path: str | os.PathLike, source: str) -> FileScan:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from localglue.errors import LakehouseError
 from stedi.landing.duplicates import dedupe_scans
-from stedi.landing.parse import FileScan, QuarantinedRecord, scan_file
+from stedi.landing.parse import FileScan, QuarantinedRecord
 
 
 @dataclass
@@ -54,15 +54,19 @@ def landing_files(folder: str | os.PathLike) -> list[Path]:
     )
 
 
-# Above this many bytes a source's files are parsed two at a time: every line is decoded and
-# checked in Python (about 70 s for the 10M lines of 100x the STEDI export on one core).
-# Below it the helpers' start (~0.2 s) costs more than they save.
-PARALLEL_BYTES = 16 * 2**20
+# Above this many bytes a source's files are scanned two at a time, in helper processes.
+# Since the scan is in bulk (stedi/landing/bulk.py) the helpers cost more than they save:
+# 10x ingest, alternated, load 12: in process 3.2-3.4 s CPU and 6.1-6.8 s wall, with helpers
+# 5.7-6.1 s CPU and 11.6-13.2 s wall (their imports, and every accepted line pickled back).
+# They are kept for inputs beyond the 100x export, which these figures do not cover.
+PARALLEL_BYTES = 2**30
 
 
 def scan_files(files: list[Path], source: str) -> list[FileScan]:
     """Each file's scan, in order; a big source's in two helper processes
     (localglue.helper_process.map_in_two). A scan is the same wherever it ran."""
+    from stedi.landing.bulk import scan_file  # numpy: a second of imports validation skips
+
     if len(files) < 2 or sum(f.stat().st_size for f in files) < PARALLEL_BYTES:
         return [scan_file(p, source) for p in files]
     from localglue.helper_process import map_in_two

@@ -15,7 +15,12 @@ from stedi.landing.source import SourceScan, scan_source
 
 def accepted_files(scan: SourceScan) -> dict[str, bytes]:
     """{file name: its accepted lines, one per line}: what a landing folder holds for a source."""
-    return {f.file: "".join(line + "\n" for line in f.accepted).encode("utf-8") for f in scan.files}
+    # one join in C per file, not a new string per line (10M lines at 100x)
+    return {f.file: _text(f.accepted).encode("utf-8") for f in scan.files}
+
+
+def _text(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def write_accepted(scan: SourceScan, dest_dir: str | os.PathLike) -> list[Path]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 def make_engine(name: str, lake, **options):
     """Build the engine named on the command line ('local' or 'athena').
 
-    Local option `tables`: views for these tables only (a pass over tables already final)."""
+    Local options: `tables`, views for these tables only (a pass over tables already final);
+    `for_gx` (default True), whether GX will open the engine's DuckDB file."""
     if name == "local":
         from validation.engines.local import LocalEngine
 
-        return LocalEngine(lake, tables=options.get("tables"))
+        return LocalEngine(lake, tables=options.get("tables"), for_gx=options.get("for_gx", True))
     if name == "athena":
         from validation.engines.athena import AthenaEngine
 

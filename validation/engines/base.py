@@ -22,6 +22,11 @@ class Engine:
         _, rows = self.query(count_sql(table))
         return int(rows[0][0])
 
+    def columns(self, table: str) -> list[tuple[str, str | None]]:
+        """(name, SQL type or None when unknown) of a table's columns, in order."""
+        names, _ = self.query(f"SELECT * FROM {table} LIMIT 0")
+        return [(name, None) for name in names]
+
     def tables(self) -> list[str]:
         """Glue table names this engine can see."""
         raise NotImplementedError
