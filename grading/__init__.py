@@ -18,8 +18,8 @@ Modules, in the order a grade uses them:
   isolation.py  the wall, grader's side: the child's environment and sandbox (namespaces
                 where the OS allows), and what the grader checks when it gets the lake back
   messages.py   what crosses the wall: commands to the child, results the grader validates
-  execute.py    run the jobs in order in the child: one job at a time, time and memory
-                limits, a fresh child after a kill
+  execute.py    run the jobs in order in the child: one job at a time (each in a new Spark
+                session), time and memory limits, a fresh child after a kill
   sandbox/      the wall, learner's side: enter.py (namespaces, new root, no privileges),
                 jobs.py (one Spark session; runs the jobs it is told, reports each result)
   formats.py    what a Glue S3 target wrote (any format and codec), made readable for DuckDB

@@ -53,7 +53,6 @@ def spark_conf(master: str | None = None) -> dict[str, str]:
         "spark.sql.warehouse.dir": warehouse,
         "spark.driver.memory": driver_memory(),
         "spark.sql.adaptive.enabled": "true",
-        "spark.sql.sources.partitionOverwriteMode": "dynamic",
         # Above this many paths Spark lists files with a distributed job (8 s for the 1,800
         # files of a 100x landing); the lake is local, so listing on the driver is a stat each.
         "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000000",
@@ -315,3 +314,37 @@ def get_spark(master: str | None = None):
     if recording is not None:
         _publish_at_exit(spark, recording, archive)
     return spark
+
+
+@contextlib.contextmanager
+def job_session(spark):
+    """A new Spark session for one job run, active for the block; the previous one after.
+
+    Glue gives every job run its own cluster: a job's SQL conf, temp views and UDFs never
+    reach the next job. `newSession()` shares the SparkContext (the JVM starts once) and
+    nothing else but cached data, which is cleared when the job ends. Both pyspark's
+    getActiveSession() (SparkSession._activeSession) and builder.getOrCreate()
+    (_instantiatedSession) answer the job's session while it runs.
+    """
+    from pyspark.sql import SparkSession
+
+    session = spark.newSession()
+    jvm = spark.sparkContext._jvm
+    saved = SparkSession._activeSession, SparkSession._instantiatedSession
+    SparkSession._activeSession = SparkSession._instantiatedSession = session
+    jvm.SparkSession.setActiveSession(session._jsparkSession)
+    jvm.SparkSession.setDefaultSession(session._jsparkSession)
+    try:
+        yield session
+    finally:
+        SparkSession._activeSession, SparkSession._instantiatedSession = saved
+        if not stopped(spark):
+            spark.catalog.clearCache()  # cached frames are shared by every session
+            jvm.SparkSession.setActiveSession(spark._jsparkSession)
+            jvm.SparkSession.setDefaultSession(spark._jsparkSession)
+
+
+def stopped(spark) -> bool:
+    """Whether Spark was stopped (a job may call `spark.stop()`)."""
+    sc = spark.sparkContext
+    return sc._jsc is None or sc._jsc.sc().isStopped()
