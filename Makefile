@@ -42,7 +42,7 @@ class-screenshot: venv ## grade the learner-style demo class on the embedded sam
 	rm -rf reports/demo-class
 	$(PY) -m tests.learner_class reports/demo-class/submissions
 	$(PY) -m lakehouse grade --class reports/demo-class/submissions --report-dir reports/demo-class/grade || [ $$? = 1 ]
-	$(PY) -m tests.browser reports/demo-class/grade/summary.html docs/screenshots/class_summary.png
+	$(PY) -m tests.browser reports/demo-class/grade/summary.html docs/screenshots/class_summary.png 1400 1400
 
 lock: venv ## pin constraints.txt to the versions installed in .venv (after a dependency change)
 	@{ echo '# The versions CI tests: `make venv` installs with `pip install -c constraints.txt`.'; \

@@ -82,6 +82,8 @@ def row(folder: Path, name: str) -> dict:
     status = report.get("status")
     if status not in (grade_report.PASSED, grade_report.FAILED):
         cause = report.get("error") or stamp.get("error") or "no report was written"
+        if stamp.get("source"):  # the grader's own paths are noise in a row: its name says it
+            cause = cause.replace(str(stamp["source"]), name)
         out.update(verdict="error", counts_match=None, counts=dict.fromkeys(TABLE_NAMES),
                    statuses=dict.fromkeys(TABLE_NAMES), privacy=None, failed_job=None,
                    failed_line=None, cause=cause, why=cause, isolation=None)  # fmt: skip
@@ -284,7 +286,7 @@ main { padding:18px 28px 32px; }
 .card.error b { color:var(--warn); } .card.copies b { color:#6f42c1; }
 .wrap { background:#fff; border:1px solid var(--line); border-radius:8px; overflow-x:auto; }
 table { border-collapse:collapse; width:100%; font-size:13px; }
-th, td { padding:6px 8px; border-bottom:1px solid var(--line); text-align:left;
+th, td { padding:6px 7px; border-bottom:1px solid var(--line); text-align:left;
   vertical-align:top; }
 thead th { background:#f0f2f5; font-size:12px; color:var(--soft); font-weight:600;
   white-space:nowrap; }
@@ -309,7 +311,7 @@ td.count a { color:inherit; text-decoration:none; border-bottom:1px dotted curre
 .sub .src { display:block; color:var(--soft); font-size:12px; }
 .group { display:inline-block; margin-left:6px; padding:0 7px; border-radius:9px;
   background:#efe7fb; color:#6f42c1; font-size:12px; font-weight:700; }
-.why { min-width:220px; max-width:300px; color:var(--soft); font-size:12px;
+.why { min-width:190px; max-width:260px; color:var(--soft); font-size:12px;
   overflow-wrap:anywhere;
   line-height:1.35; }
 td.privacy.passed { color:var(--ok); } td.privacy.failed { color:var(--bad); font-weight:600; }
@@ -363,7 +365,8 @@ def _why_cell(r: dict) -> str:
     if r["failed_job"]:
         at = f" line {r['failed_line']}" if r["failed_line"] else ""
         cause = r["cause"] or ""
-        return (f'<td class="why" title="{_e(cause)}"><b>{_e(r["failed_job"])}{at}</b><br>'
+        job = _e(r["failed_job"]).replace("_", "_<wbr>")  # a long name breaks at its words
+        return (f'<td class="why" title="{_e(cause)}"><b>{job}{at}</b><br>'
                 f"{_e(_cut(cause))}</td>")  # fmt: skip
     return f'<td class="why" title="{_e(r["why"])}">{_e(_cut(r["why"]))}</td>'
 
@@ -378,7 +381,8 @@ def _files_cell(r: dict) -> str:
         items = "".join(
             f'<li><a href="{_href(g)}">{_e(Path(g).stem)}</a></li>' for g in r["graphs"]
         )
-        links.append(f"<details><summary>{len(r['graphs'])} graphs</summary>"
+        n = len(r["graphs"])
+        links.append(f"<details><summary>{n} graph{'s' * (n != 1)}</summary>"
                      f"<ul>{items}</ul></details>")  # fmt: skip
     return f'<td class="files">{"".join(links)}</td>'
 

@@ -325,7 +325,7 @@ def hostile(folder: Path, report: Path, out: dict) -> None:
         "read": [str(secret)],
     }
     (folder / "mallory" / "targets.json").write_text(json.dumps(targets, indent=2))
-    leave = {"mallory"}
+    leave = {"mallory", classroom.LOCK}  # the lock records which run holds it
     out["before"] = (tree_hash(folder, leave), tree_hash(report, leave | set(summary.FILES)))
     done = cli(folder, report)
     out["hostile_out"], out["hostile_err"] = done.communicate(timeout=1800)
@@ -353,10 +353,11 @@ def test_every_row_of_the_class_summary(graded):
         assert row["failed_line"] == want.get("failed_line", ""), name
         assert want.get("cause", "") in row["cause"], (name, row["cause"])
         assert want.get("why", "") in row["why"], (name, row["why"])
-        assert float(row["seconds"]) > 0, name
-        if want["verdict"] == "error":
+        if want["verdict"] == "error":  # a refused archive can take under 0.05 s
+            assert float(row["seconds"]) >= 0, name
             assert all(row[t] == "" for t in TABLE_NAMES), name
             continue
+        assert float(row["seconds"]) > 0, name
         assert row["isolation"] == ("process" if namespaces_missing() else "namespaces"), name
         assert row["report"] == f"{name}/report.md" and (graded["report"] / row["report"]).is_file()
         statuses = next(r for r in graded["summary"]["submissions"] if r["submission"] == name)
