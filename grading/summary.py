@@ -306,6 +306,7 @@ td.count a { color:inherit; text-decoration:none; border-bottom:1px dotted curre
 .pill.passed { background:var(--ok-bg); color:var(--ok); }
 .pill.failed { background:var(--bad-bg); color:var(--bad); }
 .pill.error { background:var(--warn-bg); color:var(--warn); }
+.sub { min-width:150px; max-width:220px; overflow-wrap:anywhere; }
 .sub a { font-weight:600; color:#0b57d0; text-decoration:none; }
 .sub a:hover, .files a:hover { text-decoration:underline; }
 .sub .src { display:block; color:var(--soft); font-size:12px; }
@@ -318,7 +319,7 @@ td.privacy.passed { color:var(--ok); } td.privacy.failed { color:var(--bad); fon
 td.match.rubric { color:var(--ok); } td.match.strict { color:var(--strict); }
 td.match.neither { color:var(--bad); }
 .why b { color:var(--ink); font-weight:600; }
-.files { font-size:12px; white-space:nowrap; }
+.files { font-size:12px; min-width:88px; }
 .files a { color:#0b57d0; text-decoration:none; margin-right:7px; }
 .files details { display:inline-block; }
 .files summary { cursor:pointer; color:#0b57d0; list-style:none; }

@@ -100,6 +100,7 @@ def slip_tar(archive: Path, escape: str = "../../escaped.py") -> Path:
 
 def build_class(folder: Path, hostile: bool = False) -> dict[str, str]:
     """The class folder; returns {submission name: what it is}."""
+    folder = folder.resolve()  # git runs in a folder of its own: the bundle path is absolute
     folder.mkdir(parents=True, exist_ok=True)
     made = {
         "alice": "studio_s3_json_spaces, a folder",
