@@ -38,11 +38,11 @@ lint: venv ## ruff lint and format check, and the import-layer contracts
 bench: venv ## run the benchmarks and rewrite docs/benchmarks.md
 	$(PY) -m bench
 
-class-screenshot: venv ## grade the learner-style demo class on the embedded sample; redraw docs/screenshots/class_summary.png
+class-screenshot: venv ## grade the learner-style demo class on the embedded sample; redraw docs/screenshots/class/summary.png
 	rm -rf reports/demo-class
-	$(PY) -m tests.learner_class reports/demo-class/submissions
-	$(PY) -m lakehouse grade --class reports/demo-class/submissions --report-dir reports/demo-class/grade || [ $$? = 1 ]
-	$(PY) -m tests.browser reports/demo-class/grade/summary.html docs/screenshots/class_summary.png 1400 1400
+	$(PY) -m tests.learner_class reports/demo-class/stedi-cohort
+	$(PY) -m lakehouse grade --class reports/demo-class/stedi-cohort --report-dir reports/demo-class/grade || [ $$? = 1 ]
+	$(PY) -m tests.browser reports/demo-class/grade/summary.html docs/screenshots/class/summary.png 1400 1320
 
 lock: venv ## pin constraints.txt to the versions installed in .venv (after a dependency change)
 	@{ echo '# The versions CI tests: `make venv` installs with `pip install -c constraints.txt`.'; \

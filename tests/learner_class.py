@@ -3,7 +3,7 @@ a .zip, a .tar.gz, a git bundle, a copy made to look different, hostile archives
 folder and a stray file. Used by the class tests, and by hand for the committed screenshot:
     .venv/bin/python -m tests.learner_class OUT_DIR
     .venv/bin/python -m lakehouse grade --class OUT_DIR --report-dir reports/grade/demo-class
-(`make class-screenshot` does both and redraws docs/screenshots/class_summary.png)
+(`make class-screenshot` does both and redraws docs/screenshots/class/summary.png)
 """
 
 from __future__ import annotations
