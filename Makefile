@@ -38,6 +38,12 @@ lint: venv ## ruff lint and format check, and the import-layer contracts
 bench: venv ## run the benchmarks and rewrite docs/benchmarks.md
 	$(PY) -m bench
 
+class-screenshot: venv ## grade the learner-style demo class on the embedded sample; redraw docs/screenshots/class/summary.png
+	rm -rf reports/demo-class
+	$(PY) -m tests.learner_class reports/demo-class/stedi-cohort
+	$(PY) -m lakehouse grade --class reports/demo-class/stedi-cohort --report-dir reports/demo-class/grade || [ $$? = 1 ]
+	$(PY) -m tests.browser reports/demo-class/grade/summary.html docs/screenshots/class/summary.png 1400 1320
+
 lock: venv ## pin constraints.txt to the versions installed in .venv (after a dependency change)
 	@{ echo '# The versions CI tests: `make venv` installs with `pip install -c constraints.txt`.'; \
 	  echo '# Regenerate from a working venv after changing pyproject.toml'"'"'s dependencies: make lock'; \
@@ -47,4 +53,4 @@ lock: venv ## pin constraints.txt to the versions installed in .venv (after a de
 clean: ## remove the local lake, sample, reports and caches
 	rm -rf lake sample reports .pytest_cache .ruff_cache spark-warehouse metastore_db derby.log
 
-.PHONY: help venv run test test-fast notebooks lint bench lock clean
+.PHONY: help venv run test test-fast notebooks lint bench class-screenshot lock clean

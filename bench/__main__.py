@@ -2,7 +2,7 @@
 
     python -m bench                           every target (shared data, 1x, 10x, 100x)
     python -m bench --only validation,job     a quick subset (sections: run, validation, job,
-                                              grade, scales)
+                                              grade, class, scales)
     python -m bench --rounds 3                rounds of the alternated shared-data comparison
     python -m bench --scales 1,10 | --skip-100x | --skip-shared
 
@@ -15,6 +15,8 @@ Sections:
   and with --data-docs (GX's checkpoint and Data Docs too, as `lakehouse run` asks).
 - job: `python -m lakehouse job` of bench/fixtures/one_source_one_sink.py (median of 3).
 - grade: `lakehouse grade` vs `lakehouse run` (bench/grade_vs_run.py, when present).
+- class: `lakehouse grade --class` of 10 submissions vs 10 single grades, default --jobs
+  (bench/class_vs_single.py).
 - scales: generated 1x, 10x, 100x: the pipeline, the PySpark floor and DuckDB, peak RSS.
 
 Each measured command is a fresh process (bench/measure.py samples its whole process tree's
@@ -49,7 +51,7 @@ SHARED = Path(
 )
 DOCS = REPO / "docs"
 JOB_FIXTURE = REPO / "bench" / "fixtures" / "one_source_one_sink.py"
-SECTIONS = ("run", "validation", "job", "grade", "scales")
+SECTIONS = ("run", "validation", "job", "grade", "class", "scales")
 
 
 def _now() -> str:
@@ -295,6 +297,20 @@ def measure_grade(args) -> dict | None:
     return {"ok": m.returncode == 0, "date": _now(), **json.loads(lines[-1])}
 
 
+def measure_class(args) -> dict | None:
+    """bench/class_vs_single.py in a fresh process: its JSON line, as recorded."""
+    m = run_measured(
+        [sys.executable, "-m", "bench.class_vs_single", "--shared", str(args.shared)],
+        cwd=REPO,
+        timeout=args.timeout * 20,
+    )
+    lines = [line for line in m.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        tail = (m.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return {"ok": False, "date": _now(), "error": f"exit {m.returncode}: {tail}"}
+    return {"ok": m.returncode == 0, "date": _now(), **json.loads(lines[-1])}
+
+
 def measure_scale(args, k: int, work: Path) -> dict:
     gen_cmd = [sys.executable, "-m", "bench.scale", str(k)]
     if args.cache:
@@ -358,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     if only - set(SECTIONS):
         parser.error(f"unknown section(s) {', '.join(sorted(only - set(SECTIONS)))}")
     if args.skip_shared:
-        only -= {"run", "validation", "job", "grade"}
+        only -= {"run", "validation", "job", "grade", "class"}
     scales = [int(s) for s in args.scales.split(",") if s.strip()] if "scales" in only else []
     if args.skip_100x:
         scales = [s for s in scales if s < 100]
@@ -374,10 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="stedi-bench-"))
     lake = None
     try:
-        needs_shared = only & {"run", "validation", "job", "grade"}
+        needs_shared = only & {"run", "validation", "job", "grade", "class"}
         if needs_shared and not (args.shared / "customer" / "landing").is_dir():
             _say(f"shared data not found at {args.shared}: shared-data sections skipped")
-            only -= {"run", "validation", "job", "grade"}
+            only -= {"run", "validation", "job", "grade", "class"}
         if "run" in only:
             results["shared"], lake = shared_rounds(args, work)
             _say(f"lakehouse ingest + run x{args.repeat} on `lakehouse warm` ...")
@@ -410,6 +426,9 @@ def main(argv: list[str] | None = None) -> int:
         if "grade" in only and (REPO / "bench" / "grade_vs_run.py").is_file():
             _say("lakehouse grade vs lakehouse run (bench/grade_vs_run.py) ...")
             results["grade"] = measure_grade(args)
+        if "class" in only:
+            _say("a class of 10 vs 10 single grades (bench/class_vs_single.py) ...")
+            results["class"] = measure_class(args)
         for k in scales:
             _say(f"{k}x: generating (or reusing) data ...")
             results["scales"][str(k)] = measure_scale(args, k, work)

@@ -150,6 +150,7 @@ def target_rows(results: dict) -> list[tuple[str, str, str, bool | None, str]]:
     job_warm = results.get("job_warm") or {}
     run_warm = results.get("run_warm") or {}
     grade = results.get("grade") or {}
+    klass = results.get("class") or {}
     s100 = (results.get("scales") or {}).get("100") or {}
     p100 = s100.get("pyspark_floor") or {}
     run_ok = shared.get("ok")
@@ -252,6 +253,17 @@ def target_rows(results: dict) -> list[tuple[str, str, str, bool | None, str]]:
                 if grade.get("ratio", 0) > TARGETS["grade_vs_run"]
                 else ""
             ),
+        ),
+        (
+            "4b. `lakehouse grade --class` of 10 submissions (default --jobs) vs 10 single "
+            "`lakehouse grade` runs, in the same run (bench/class_vs_single.py)",
+            "< 1x",
+            "-"
+            if klass.get("ratio") is None
+            else f"{klass['ratio']:.2f}x ({_s(_median(klass.get('class_seconds')))} vs "
+            f"{_s(_median(klass.get('single_seconds')))}, --jobs {klass.get('jobs')})",
+            None if klass.get("ratio") is None else klass["ratio"] < 1,
+            klass.get("error") or "",
         ),
         (
             "5. 100x: ingest + 5 jobs vs the plain PySpark script at 100x",
@@ -423,6 +435,7 @@ def _section_dates(results: dict) -> str:
         "job": results.get("job"),
         "warm job": results.get("job_warm"),
         "grade": results.get("grade"),
+        "class": results.get("class"),
         **{
             f"{k}x": v
             for k, v in sorted((results.get("scales") or {}).items(), key=lambda kv: int(kv[0]))

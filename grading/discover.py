@@ -47,10 +47,18 @@ class Skipped:
 
 
 def _files(project: Path):
+    """The project's regular files. Never a FIFO or device (opening one would hang or read
+    forever), nor a link leading out of the project (a cloned repository can hold one to
+    the grader's own files)."""
+    inside = project.resolve()
     for root, dirs, names in os.walk(project):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(names):
-            yield Path(root) / name
+            path = Path(root) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                continue
+            if path.is_file():
+                yield path
 
 
 def find_scripts(project: Path) -> list[Path]:

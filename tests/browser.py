@@ -3,7 +3,7 @@
 Off twice over: in a new network namespace (`unshare -n`, where the kernel allows it) and
 with every host name unresolvable and a proxy that refuses. Used by the tests, and by hand
 for the committed pictures:
-    .venv/bin/python -m tests.browser reports/rubric/data_docs/index.html OUT.png
+    .venv/bin/python -m tests.browser reports/rubric/data_docs/index.html OUT.png [WIDTH HEIGHT]
 """
 
 from __future__ import annotations
@@ -67,4 +67,5 @@ def screenshot(page: Path, out: Path, width: int = 1400, height: int = 1000) -> 
 
 
 if __name__ == "__main__":
-    print(screenshot(Path(sys.argv[1]), Path(sys.argv[2])))
+    size = [int(x) for x in sys.argv[3:5]]  # optional WIDTH HEIGHT
+    print(screenshot(Path(sys.argv[1]), Path(sys.argv[2]), *size))

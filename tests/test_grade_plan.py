@@ -33,6 +33,26 @@ def test_scripts_are_found_by_content_whatever_their_names(tmp_path):
     assert [p.name for p in discover.find_scripts(tmp_path)] == ["Step Trainer (v2) - final.py"]
 
 
+def test_discovery_never_opens_a_fifo_nor_follows_a_link_out_of_the_project(tmp_path):
+    """A cloned repository can hold a FIFO named like a script (opening it would hang the
+    grader) or a link to the grader's own files; a link that stays inside is read."""
+    import os
+
+    project, outside = tmp_path / "project", tmp_path / "graders"
+    project.mkdir()
+    outside.mkdir()
+    (outside / "secret.py").write_text(STUDIO.format(reads="x", writes="y"))
+    (outside / "secret.sql").write_text("CREATE EXTERNAL TABLE s (a int) LOCATION 's3://b/s/';")
+    os.mkfifo(project / "job.py")
+    os.mkfifo(project / "ddl.sql")
+    (project / "theirs.py").symlink_to(outside / "secret.py")
+    (project / "theirs.sql").symlink_to(outside / "secret.sql")
+    (project / "real.py").write_text(STUDIO.format(reads="x", writes="y"))
+    (project / "alias.py").symlink_to("real.py")
+    assert [p.name for p in discover.find_scripts(project)] == ["alias.py", "real.py"]
+    assert discover.find_ddl(project) == ([], [])
+
+
 def test_unparseable_ddl_is_reported_and_skipped_never_fatal():
     tables, skipped = discover.find_ddl(PROJECTS / "partial_ddl_two_buckets")
     assert [t.name for t in tables] == ["accelerometer_landing", "customer_landing"]

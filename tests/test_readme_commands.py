@@ -35,6 +35,8 @@ SKIPPED = {
     "make notebooks": "a server that runs until stopped; test_notebooks.py starts it and "
     "opens both notebooks through it",
     ".venv/bin/jupyter lab": "what `make notebooks` runs",
+    "make class-screenshot": "a class of nine submissions graded to redraw a committed image; "
+    "tests/test_grade_class.py grades that class",
     ".venv/bin/python -m lakehouse aws run": "moto runs no SQL, so its Athena validation cannot "
     "pass there; its job runs are tested in test_aws_moto.py",
 }
