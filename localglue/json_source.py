@@ -71,13 +71,39 @@ def _records(spark, files: list[str], multiline: bool, json_path: str | None) ->
             "value is not null"
         )
     if multiline:
-        # A multi-line file holds one object or an array of objects.
-        is_array = F.ltrim("value").startswith("[")
-        docs = F.when(is_array, F.from_json("value", "array<string>")).otherwise(F.array("value"))
-        return text.select(F.explode(docs).alias("value"))
+        # Glue's `multiline` lets a record span lines; a file still holds any number of them
+        # (pretty-printed objects one after another, JSON lines, or an array of objects).
+        return text.select(F.explode(_json_values("value")).alias("value"))
     # A record is a JSON object; blank and non-object lines are not records.
     first = F.substring("value", 1, 1)
     return text.where((first == "{") | F.ltrim("value").startswith("{"))
+
+
+def _split_json_values(text: str | None) -> list[str]:
+    """The top-level JSON values of a file's text, in order, each as its own text; the
+    elements of a top-level array are values of their own. Reading stops at the first text
+    that is no JSON value (what follows it is no record)."""
+    out: list[str] = []
+    if not text:
+        return out
+    decoder, at, end = json.JSONDecoder(), 0, len(text)
+    while True:
+        while at < end and text[at] in " \t\r\n\ufeff":
+            at += 1
+        if at >= end:
+            return out
+        try:
+            value, after = decoder.raw_decode(text, at)
+        except ValueError:
+            return out
+        if isinstance(value, list):
+            out += [json.dumps(v) for v in value]
+        else:
+            out.append(text[at:after])
+        at = after
+
+
+_json_values = F.udf(_split_json_values, T.ArrayType(T.StringType()))
 
 
 def _infer(spark, records: DataFrame, files, multiline, json_path) -> T.StructType:

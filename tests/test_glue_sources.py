@@ -81,6 +81,23 @@ def test_multiline_json_reads_one_document_or_an_array_per_file(glue, lake, mult
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"id": 1}\n{"id": 2}\n{"id": 3}\n',  # JSON lines, as Glue's own JSON sinks write
+        '{\n  "id": 1\n}\n{\n  "id": 2\n}{"id": 3}',  # pretty-printed, one after another
+    ],
+    ids=["json-lines", "pretty-printed"],
+)
+def test_multiline_lets_a_record_span_lines_and_a_file_still_holds_every_record(glue, lake, text):
+    """Glue's `multiline` option: "whether a single record can span multiple lines"; it does
+    not make a file one record (a public learner job reads a JSON sink's output so and
+    Athena shows every row)."""
+    put(lake, "landing/many.json", text)
+    frame = read_json(glue, multiLine="true")
+    assert sorted(r["id"] for r in frame.records()) == [1, 2, 3]
+
+
 def test_json_path_selects_records_nested_in_an_outer_object(glue, lake):
     put(lake, "landing/wrapped.json", '{"meta": 1, "records": [{"id": 1}, {"id": 2}]}\n')
     frame = read_json(glue, multiLine="true", jsonPath="$.records[*]")
