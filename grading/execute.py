@@ -84,7 +84,8 @@ def run_plan(plan: Plan, lake: Lake, spark, display=None) -> list[JobRun]:
             continue
         started = time.perf_counter()
         made = setup.before_job(lake, job, plan)
-        result = run_script(job.path, ["--JOB_NAME", job.name, *plan.argv], lake, spark=spark)
+        argv = ["--JOB_NAME", job.name, *plan.argv]
+        result = run_script(job.path, argv, lake, spark=spark, catalog_case=plan.catalog_case)
         if result.ok:
             setup.after_job(lake, job, plan)
         run = JobRun(

@@ -98,6 +98,7 @@ def grade(
     progress=None,
     keep_lake: bool = False,
     job_args: dict[str, str] | None = None,
+    catalog_case: str = "data",
 ) -> dict:
     say = progress or (lambda line: None)
     project = Path(project).resolve()
@@ -106,6 +107,7 @@ def grade(
     scripts = discover.find_scripts(project)
     ddl, skipped = discover.find_ddl(project)
     plan = make_plan(project, scripts, ddl, order, job_args)  # before any lake or Spark
+    plan.catalog_case = catalog_case
     lake = fresh_lake(lake_dir)
     lake.set_stand_ins(plan.stand_ins)
     try:

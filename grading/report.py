@@ -73,10 +73,23 @@ def build(*, project, data, dataset, lake, plan, runs, found, counts, expected, 
         "ddl_skipped": [{"file": str(s.file), "reason": s.reason} for s in skipped_ddl],
         "notes": list(plan.notes),
         "job_args": sorted(plan.job_args),  # names only: values may hold account details
+        "catalog_case": plan.catalog_case,
         "privacy": privacy,
         "graphs": [str(g) for g in graphs],
         "screenshots": [str(s) for s in shots],
     }
+
+
+# How the jobs' catalog reads named fields (--catalog-case; localglue/catalog_case.py).
+CATALOG_CASES = {
+    "data": "the files' own field names, as Glue computes a DynamicFrame's schema",
+    "lower": "field names lower-cased, as some learners' runs on AWS show",
+}
+
+
+def catalog_reads(report: dict) -> str:
+    case = report.get("catalog_case", "data")
+    return f"{case} ({CATALOG_CASES.get(case, '?')}; --catalog-case)"
 
 
 def _n(value) -> str:
@@ -176,6 +189,7 @@ def terminal(report: dict) -> str:
             lines.append(f"  {name}: {t['reason']}")
     match = report["counts_match"]
     lines.append(f"  counts match: {match or 'neither the rubric nor the strict counts'}")
+    lines.append(f"  catalog reads: {catalog_reads(report)}")
     p = report["privacy"]
     leaked = [o for o in p["non_consenting_rows"] if o["rows"]]
     lines += ["", f"privacy: {p['status']}" + (f" ({p['reason']})" if p.get("reason") else "")]
@@ -241,7 +255,8 @@ def markdown(report: dict, folder: Path | None = None) -> str:
     out += [f"- {r}" for r in more] + ([""] if more else [])
     out += [f"Project: `{report['project']}`  ",
             f"Data: {_data(report)}  ",
-            f"Counts match: {report['counts_match'] or 'neither the rubric nor the strict counts'}"]  # fmt: skip
+            f"Counts match: {report['counts_match'] or 'neither the rubric nor the strict counts'}  ",
+            f"Catalog reads: {catalog_reads(report)}"]  # fmt: skip
     if report.get("isolation"):
         iso = report["isolation"]
         said = ", ".join(f"{k}: {v}" for k, v in iso.items()) if isinstance(iso, dict) else iso

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from localglue import bookmarks, events, job_errors, transaction
 from localglue.args import resolved as _global_args
+from localglue.catalog_case import chosen as catalog_case_chosen
 from localglue.lake import Lake, using
 from localglue.shim import glue_shim
 
@@ -107,8 +108,13 @@ def _temp_views(spark) -> set[str]:
     return set(str(names).split("\t")) - {""}
 
 
-def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResult:
-    """Run one exported script unchanged; a raised error becomes a FAILED JobResult."""
+def run_script(
+    script_path, argv: list[str], lake: Lake, spark=None, catalog_case: str | None = None
+) -> JobResult:
+    """Run one exported script unchanged; a raised error becomes a FAILED JobResult.
+
+    `catalog_case` ("data" or "lower", localglue/catalog_case.py): how its catalog reads name
+    fields; None: $STEDI_CATALOG_CASE, else "data"."""
     from localglue.spark import get_spark
 
     script = Path(script_path).resolve()
@@ -121,6 +127,7 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
     started = time.perf_counter()
     with (
         using(lake),
+        catalog_case_chosen(catalog_case),
         glue_shim(),
         events.collect() as collected,
         _script_environment(script, argv),
@@ -172,6 +179,7 @@ def run_jobs(
     display=None,
     stop_on_failure: bool = True,
     on_finish=None,
+    catalog_case: str | None = None,
 ) -> list[JobResult]:
     """Run (script, argv) pairs in order in one session, reporting to a progress display;
     `on_finish(result)` after each job (what it wrote is committed by then)."""
@@ -182,7 +190,7 @@ def run_jobs(
     with display:
         for script, argv in jobs:
             display.start(job_name_from_argv(script, argv))
-            result = run_script(script, argv, lake, spark=spark)
+            result = run_script(script, argv, lake, spark=spark, catalog_case=catalog_case)
             display.finish(result)
             if on_finish is not None:
                 on_finish(result)

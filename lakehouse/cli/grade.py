@@ -1,12 +1,14 @@
 """`python -m lakehouse grade PROJECT_DIR [--data DIR] [--lake DIR] [--keep-lake]
-[--report-dir DIR] [--order SCRIPT ...] [--job-arg KEY=VALUE ...] [--rows] [--json]`: run a
-learner's own Glue scripts and grade them."""
+[--report-dir DIR] [--order SCRIPT ...] [--job-arg KEY=VALUE ...] [--catalog-case data|lower]
+[--rows] [--json]`: run a learner's own Glue scripts and grade them."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+
+from lakehouse.cli.job import add_catalog_case
 
 
 def register(sub) -> None:
@@ -50,6 +52,7 @@ def register(sub) -> None:
         help="a job parameter the Glue console passed (--KEY VALUE to every job), for scripts "
         "that ask getResolvedOptions for it; repeatable",
     )
+    add_catalog_case(parser)
     parser.add_argument(
         "--rows", action="store_true", help="show example rows of privacy violations"
     )
@@ -76,6 +79,7 @@ def job_args(pairs: list[str]) -> dict[str, str]:
 def run(args) -> int:
     from grading.grade import default_report_dir, grade
     from grading.report import PASSED, terminal
+    from localglue.catalog_case import current
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -91,6 +95,7 @@ def run(args) -> int:
         progress=progress,
         keep_lake=args.keep_lake,
         job_args=job_args(args.job_arg),
+        catalog_case=args.catalog_case or current(),  # the learner's jobs do not see $STEDI_*
     )
     if args.json:
         print(json.dumps(doc, indent=2))

@@ -1,4 +1,4 @@
-"""`python -m lakehouse job [--lake DIR] [--master URL] SCRIPT [GLUE_ARGS...]`.
+"""`python -m lakehouse job [--lake DIR] [--master URL] [--catalog-case data|lower] SCRIPT [GLUE_ARGS...]`.
 
 Runner options go before SCRIPT; everything after it is the script's sys.argv[1:],
 verbatim, as Glue passes job arguments (`--JOB_NAME x --job-bookmark-option ...`).
@@ -27,6 +27,7 @@ def register(sub) -> None:
     parser.add_argument(
         "--verbose", action="store_true", help="print the full Python trace of a failed job"
     )
+    add_catalog_case(parser)
     parser.add_argument("script", metavar="SCRIPT", help="the exported Glue script (.py)")
     parser.add_argument(
         "glue_args",
@@ -41,6 +42,7 @@ def run(args) -> int:
     from lakehouse.cli import warm
 
     options = (["--lake", args.lake] if args.lake else []) + (["--verbose"] if args.verbose else [])
+    options += catalog_case_option(args)
     code = warm.submit(["job", *options, args.script, *args.glue_args], args.master)
     if code is not None:  # ran on the warm runtime (lakehouse warm)
         return code
@@ -58,10 +60,35 @@ def run(args) -> int:
         for line in recover(lake):
             print(f"recovered: {line}")
         spark = get_spark(args.master)
-        [result] = run_jobs([(script, with_job_name(script, args.glue_args))], lake, spark=spark)
+        [result] = run_jobs(
+            [(script, with_job_name(script, args.glue_args))],
+            lake,
+            spark=spark,
+            catalog_case=args.catalog_case,
+        )
     if not result.ok:
         raise_failure(result, args.verbose)
     return 0
+
+
+def add_catalog_case(parser) -> None:
+    """--catalog-case, for every command that runs Glue scripts (localglue/catalog_case.py)."""
+    from localglue.catalog_case import CHOICES, ENV
+
+    parser.add_argument(
+        "--catalog-case",
+        choices=CHOICES,
+        help="field names of a from_catalog read: data = the files' own names (Glue's model), "
+        "lower = lower-cased, as some learners' runs on AWS show (docs/fidelity.md); "
+        f"default ${ENV}, else data",
+    )
+
+
+def catalog_case_option(args) -> list[str]:
+    """--catalog-case as given, else as $STEDI_CATALOG_CASE sets it: for the warm runtime."""
+    from localglue.catalog_case import current
+
+    return ["--catalog-case", args.catalog_case or current()]
 
 
 def raise_failure(result, verbose: bool = False):

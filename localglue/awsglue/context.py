@@ -43,13 +43,13 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from localglue import events, sinks, transaction
+from localglue import catalog_case, events, sinks, transaction
 from localglue import lake as lake_mod
 from localglue.awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, quote
 from localglue.catalog import Catalog, table_format, table_location
 from localglue.errors import LakehouseError
 from localglue.exact_names import with_exact_names
-from localglue.json_source import list_files, read_json
+from localglue.json_source import ABSENT, kind_column, list_files, read_json
 from localglue.parquet_schema import footer_schema
 
 DEFAULT_RETENTION_HOURS = 168
@@ -194,6 +194,8 @@ class GlueContext:
         frame = self._read(files, fmt, options, transformation_ctx, base, name=table_name)
         if not frame._data_names:
             frame = self._empty(table_name, _catalog_schema(table))
+        elif catalog_case.current() == catalog_case.LOWER:
+            frame = _lower_case(frame)
         return _push_down(frame, push_down_predicate)
 
     def create_data_frame_from_catalog(
@@ -720,6 +722,28 @@ def _catalog_schema(table: dict) -> T.StructType:
             dt = T.StringType()
         fields.append(T.StructField(name, dt))
     return T.StructType(fields)
+
+
+def _lower_case(frame: DynamicFrame) -> DynamicFrame:
+    """The frame with lower-cased field names (`--catalog-case lower`); of two names that
+    differ only in case, the first is kept."""
+    df = frame._df
+    seen: set[str] = set()
+    cols = []
+    for n in frame._data_names:
+        low = n.lower()
+        if low in seen:
+            continue
+        seen.add(low)
+        cols.append(F.col(quote(n)).alias(low))
+    choices = {}
+    for n, kinds in frame._choices.items():
+        if n.lower() in seen:
+            choices[n.lower()] = kinds
+            cols.append(F.col(quote(kind_column(n))).alias(kind_column(n.lower())))
+    if ABSENT in df.columns:
+        cols.append(F.transform(ABSENT, F.lower).alias(ABSENT))
+    return DynamicFrame(df.select(*cols), frame.glue_ctx, frame.name, choices)
 
 
 def _push_down(frame: DynamicFrame, predicate: str) -> DynamicFrame:
