@@ -80,21 +80,22 @@ def build(*, project, data, dataset, lake, plan, runs, found, counts, expected, 
     }
 
 
-# How the jobs' catalog reads named fields (--catalog-case; localglue/catalog_case.py).
-CATALOG_CASES = {
-    "data": "the files' own field names, as Glue computes a DynamicFrame's schema",
-    "lower": "field names lower-cased, as some learners' runs on AWS show",
-}
+# How the jobs' catalog reads named fields, when not the default (--catalog-case data):
+# a grade under another model says so beside its counts (localglue/catalog_case.py).
+CATALOG_CASES = {"lower": "field names lower-cased, as some learners' runs on AWS show"}
 
 
-def catalog_reads(report: dict) -> str:
+def catalog_reads(report: dict) -> str | None:
     case = report.get("catalog_case", "data")
-    return f"{case} ({CATALOG_CASES.get(case, '?')}; --catalog-case)"
+    return f"{case} ({CATALOG_CASES[case]}; --catalog-case)" if case in CATALOG_CASES else None
 
 
 def _n(value) -> str:
     return "-" if value is None else f"{value:,}"
 
+
+# The folder the embedded sample is generated into for a grade without --data.
+SAMPLE_PREFIX = "stedi-grade-sample-"
 
 # The rules a grade applies, as a reason names them.
 RULE_JOBS = "every job runs to its end"
@@ -169,7 +170,14 @@ def verdict(report: dict) -> str:
 
 def terminal(report: dict) -> str:
     lines = [f"grade: {report['status'].upper()}  ({report['project']})"]
-    lines += [f"  why: {verdict(report)}".replace("`", ""), "", "jobs"]
+    lines.append(f"  why: {verdict(report)}".replace("`", ""))
+    if report.get("isolation"):
+        lines.append(report["isolation"]["summary"])
+    for path in report.get("tampered", []):
+        lines.append(f"the landing data changed while the jobs ran: {path}")
+    for path in report.get("lake_removed", []):
+        lines.append(f"removed from the lake before reading (planted by a job): {path}")
+    lines += ["", "jobs"]
     for job in report["jobs"]:
         where = f" line {job['line']}" if job.get("line") else ""
         lines.append(f"  {job['status']:<9} {job['seconds']:>6.1f}s  {job['script']}")
@@ -189,7 +197,8 @@ def terminal(report: dict) -> str:
             lines.append(f"  {name}: {t['reason']}")
     match = report["counts_match"]
     lines.append(f"  counts match: {match or 'neither the rubric nor the strict counts'}")
-    lines.append(f"  catalog reads: {catalog_reads(report)}")
+    if catalog_reads(report):
+        lines.append(f"  catalog reads: {catalog_reads(report)}")
     p = report["privacy"]
     leaked = [o for o in p["non_consenting_rows"] if o["rows"]]
     lines += ["", f"privacy: {p['status']}" + (f" ({p['reason']})" if p.get("reason") else "")]
@@ -237,7 +246,7 @@ def _relative(path: str, folder: Path | None) -> str:
 
 def _data(report: dict) -> str:
     path, dataset = report["data"]["path"], report["data"]["dataset"]
-    if Path(path).is_relative_to(report["lake"]):  # made in the grade's own (temporary) lake
+    if Path(path).name.startswith(SAMPLE_PREFIX):  # generated for this grade
         return f"the embedded generated sample ({dataset})"
     return f"`{path}` ({dataset})"
 
@@ -255,13 +264,17 @@ def markdown(report: dict, folder: Path | None = None) -> str:
     out += [f"- {r}" for r in more] + ([""] if more else [])
     out += [f"Project: `{report['project']}`  ",
             f"Data: {_data(report)}  ",
-            f"Counts match: {report['counts_match'] or 'neither the rubric nor the strict counts'}  ",
-            f"Catalog reads: {catalog_reads(report)}"]  # fmt: skip
-    if report.get("isolation"):
-        iso = report["isolation"]
-        said = ", ".join(f"{k}: {v}" for k, v in iso.items()) if isinstance(iso, dict) else iso
+            f"Counts match: {report['counts_match'] or 'neither the rubric nor the strict counts'}"]  # fmt: skip
+    if catalog_reads(report):
         out[-1] += "  "
-        out.append(f"Isolation: {_cell(said)}")
+        out.append(f"Catalog reads: {catalog_reads(report)}")
+    if report.get("isolation"):
+        out[-1] += "  "
+        out.append(f"Isolation: {_cell(report['isolation']['summary'])}")
+    out += [f"- the landing data changed while the jobs ran: `{_cell(p)}`"
+            for p in report.get("tampered", [])]  # fmt: skip
+    out += [f"- removed from the lake before reading (planted by a job): `{_cell(p)}`"
+            for p in report.get("lake_removed", [])]  # fmt: skip
     out += ["", "## Counts", "",
             "| table | rows | rubric | strict | status | written by | location |",
             "|---|--:|--:|--:|---|---|---|"]  # fmt: skip

@@ -18,8 +18,8 @@ import shutil
 from pathlib import Path
 
 from grading.plan import JobPlan, Plan
-from localglue.catalog import Catalog, make_table_input
-from localglue.crawler import crawl_json
+from localglue.catalog import Catalog, make_table_input, partition_keys
+from localglue.crawler import crawl_json, partition_values
 from localglue.lake import Lake
 
 CRAWLED = "crawled"
@@ -121,7 +121,10 @@ def before_job(lake: Lake, job: JobPlan, plan: Plan) -> list[tuple[str, str]]:
             continue
         table_input = crawl(lake, read.location, read.table)
         if table_input is not None:
-            catalog.upsert_table(read.database, table_input)
+            stored = catalog.upsert_table(read.database, table_input)
+            folder = lake.local_path(read.location)  # a crawler adds the k=v partitions
+            values = partition_values(folder, partition_keys(stored))
+            catalog.batch_create_partition(read.database, stored["Name"], values)
             made.append((f"{read.database}.{read.table}", CRAWLED))
     for write in job.writes:
         if write.kind != "catalog" or catalog.table_exists(write.database, write.table):

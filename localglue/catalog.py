@@ -6,6 +6,8 @@ with `glue.create_table(DatabaseName=..., TableInput=table_input(doc))`.
 
   <lake>/_catalog/<database>/_database.json   DatabaseInput (+ CreateTime)
   <lake>/_catalog/<database>/<table>.json     Table
+  <lake>/_catalog/<database>/<table>.partitions/<k1=v1,k2=v2>.json   Partition (one per value
+                                              set, as BatchCreatePartition stores them)
 
 Inside a running job, documents are staged in the job's transaction and written when the
 job commits (transaction.py); the job itself reads its own staged versions.
@@ -94,6 +96,53 @@ def _staged_names(folder: Path) -> set[str]:
     if txn is None:
         return set()
     return {Path(p).name for p in txn.documents if Path(p).parent == Path(os.path.abspath(folder))}
+
+
+def _document_names(folder: Path) -> set[str]:
+    """The .json documents in a catalog folder as the running job sees them."""
+    from localglue.transaction import active_for
+
+    names = {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
+    names |= {n for n in _staged_names(folder) if n.endswith(".json")}
+    txn = active_for(folder)
+    if txn is not None:
+        names = {n for n in names if not txn.deleted(folder / n)}
+    return names
+
+
+def partition_name(keys: list[str], values: list[str]) -> str:
+    """`k1=v1,k2=v2` with each value percent-encoded: one safe file name per value set."""
+    from urllib.parse import quote
+
+    return ",".join(f"{k}={quote(str(v), safe='')}" for k, v in zip(keys, values, strict=True))
+
+
+def partition_path(keys: list[str], values: list[str]) -> str:
+    """The Hive-style sub-folder of a partition (`k1=v1/k2=v2/`), as Glue sinks and crawlers
+    lay it out; values escaped as Spark's partitionBy escapes them."""
+    return "".join(f"{k}={_escape_path_name(str(v))}/" for k, v in zip(keys, values, strict=True))
+
+
+# Characters Hive/Spark escape in partition folder names (ExternalCatalogUtils.escapePathName).
+_PATH_ESCAPES = frozenset("\"#%'*/:=?\\\x7f{[]^") | {chr(c) for c in range(1, 0x20)}
+
+
+def _escape_path_name(value: str) -> str:
+    return "".join(f"%{ord(c):02X}" if c in _PATH_ESCAPES else c for c in value)
+
+
+def unescape_path_name(text: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(text)
+
+
+def partition_keys(table: dict) -> list[str]:
+    return [k["Name"] for k in table.get("PartitionKeys") or []]
+
+
+def partition_location(partition: dict) -> str:
+    return (partition.get("StorageDescriptor") or {}).get("Location", "")
 
 
 def table_input(table: dict) -> dict:
@@ -222,9 +271,7 @@ class Catalog:
         return doc
 
     def list_tables(self, database: str) -> list[str]:
-        db = self._db_dir(database)
-        names = {p.name for p in db.glob("*.json")} if db.is_dir() else set()
-        names |= {n for n in _staged_names(db) if n.endswith(".json")}
+        names = _document_names(self._db_dir(database))
         return sorted(n[: -len(".json")] for n in names if n != "_database.json")
 
     def create_table(self, database: str, table_input: dict) -> dict:
@@ -256,6 +303,57 @@ class Catalog:
 
     def delete_table(self, database: str, name: str) -> None:
         self._table_path(database, name).unlink(missing_ok=True)
+
+    # -- partitions ------------------------------------------------------------
+    def _partitions_dir(self, database: str, table: str) -> Path:
+        return self._db_dir(database) / f"{check_catalog_name('table', table).lower()}.partitions"
+
+    def get_partitions(self, database: str, table: str) -> list[dict]:
+        """Every registered partition of the table (GetPartitions without an expression),
+        in the order of their values."""
+        folder = self._partitions_dir(database, table)
+        docs = [_read_json(folder / n) for n in sorted(_document_names(folder))]
+        return sorted((d for d in docs if d is not None), key=lambda d: d["Values"])
+
+    def batch_create_partition(self, database: str, table: str, values: list[list[str]]) -> int:
+        """BatchCreatePartition: one Partition per value set, its StorageDescriptor the
+        table's with the partition's Location (`<table location>k1=v1/k2=v2/`). A value set
+        already registered is left as it is (Glue reports it AlreadyExists); returns how
+        many were created."""
+        doc = self.get_table(database, table)
+        keys = partition_keys(doc)
+        folder = self._partitions_dir(database, table)
+        base = table_location(doc)
+        base = base if base.endswith("/") else base + "/"
+        created = 0
+        for vals in values:
+            vals = [str(v) for v in vals]
+            path = folder / f"{partition_name(keys, vals)}.json"
+            if _read_json(path) is not None:
+                continue
+            sd = json.loads(json.dumps(doc.get("StorageDescriptor") or {}))
+            sd["Location"] = base + partition_path(keys, vals)
+            self.lake.local_path(sd["Location"])  # a location outside the lake fails
+            now = _now()
+            partition = {
+                "Values": vals,
+                "DatabaseName": database.lower(),
+                "TableName": table.lower(),
+                "CreationTime": now,
+                "LastAccessTime": now,
+                "StorageDescriptor": sd,
+                "Parameters": {},
+            }
+            _write_json(path, partition)
+            created += 1
+        return created
+
+    def delete_partition(self, database: str, table: str, values: list[str]) -> None:
+        from localglue.transaction import delete_document
+
+        doc = self.get_table(database, table)
+        name = partition_name(partition_keys(doc), [str(v) for v in values])
+        delete_document(self._partitions_dir(database, table) / f"{name}.json")
 
     def local_location(self, table: dict) -> str:
         """The on-disk folder behind a table's s3:// Location."""

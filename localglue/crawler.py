@@ -4,7 +4,8 @@
   writes: the union of every record's fields (lower-case names, Hive types), `k=v` sub-folders
   as string partition keys, the OpenX JsonSerDe, and the crawler's table parameters
   (classification, compressionType, typeOfData, recordCount, averageRecordSize, objectCount,
-  sizeKey, UPDATED_BY_CRAWLER, CrawlerSchema*Version);
+  sizeKey, UPDATED_BY_CRAWLER, CrawlerSchema*Version); `partition_values(folder, keys)` the
+  value sets of its `k=v` folders, which the crawler registers as the table's partitions;
 - `table_input_from_ddl(sql)`: the TableInput Athena stores for a
   `CREATE EXTERNAL TABLE ... ROW FORMAT SERDE ... LOCATION ... TBLPROPERTIES ...` statement,
   parsed with sqlglot (dialect athena).
@@ -126,6 +127,23 @@ def _data_files(folder: Path) -> list[Path]:
                 f"{folder}; remove it"
             )
     return files
+
+
+def partition_values(folder_local_path, keys: list[str]) -> list[list[str]]:
+    """The value sets of the `k1=v1/k2=v2/` folders holding data files, in path order: the
+    partitions a crawler adds for a table whose partition keys are `keys`."""
+    from localglue.catalog import unescape_path_name
+
+    found: dict[tuple[str, ...], None] = {}
+    folder = Path(folder_local_path)
+    for path in _data_files(folder) if keys else []:
+        parts = path.relative_to(folder).parts[:-1][: len(keys)]
+        pairs = [p.partition("=") for p in parts]
+        if len(pairs) == len(keys) and all(
+            eq and k.lower() == key for (k, eq, _), key in zip(pairs, keys, strict=True)
+        ):
+            found[tuple(unescape_path_name(v) for _, _, v in pairs)] = None
+    return [list(v) for v in found]
 
 
 def crawl_json(folder_local_path, location_uri: str, table_name: str) -> dict:

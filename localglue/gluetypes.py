@@ -210,6 +210,14 @@ def spark_type(glue_type: str) -> T.DataType:
     return T._parse_datatype_string(spark_type_name(glue_type))
 
 
+def from_hive(hive: str) -> T.DataType:
+    """A catalog column's Hive type as a Spark type; one Spark cannot parse reads as a string."""
+    try:
+        return T._parse_datatype_string(hive)
+    except Exception:  # noqa: BLE001 - Hive types Spark does not know
+        return T.StringType()
+
+
 def hive_type(dt: T.DataType) -> str:
     """The Hive/Glue Data Catalog column type for a Spark type (bigint, struct<a:int>...)."""
     if isinstance(dt, T.NullType):

@@ -319,37 +319,47 @@ _HIDDEN_RE = re.compile(r"(^|/)[._][^/]*$")
 
 
 def list_files(
-    paths: list[str], recurse: bool, exclusions: list[str] | None = None, lake=None
+    paths: list[str],
+    recurse: bool,
+    exclusions: list[str] | None = None,
+    uris: list[str] | None = None,
+    lake=None,
 ) -> list[str]:
     """Files under local paths in a stable order; hidden/_metadata files skipped like Hadoop.
 
-    With `lake`, each file is checked again where it points (Lake.check_file): a symbolic link
-    in a bucket to a file outside it is refused, not read."""
-    import fnmatch
+    `exclusions` are Glue globs (globs.py) matched against each file's S3 key: `uris` are the
+    s3:// paths the job named, one per local path; a file's key forms are its full URI and
+    its key relative to the path named (never the local file path). With `lake`, each file is
+    checked again where it points (Lake.check_file): a symbolic link in a bucket to a file
+    outside it is refused, not read."""
+    from localglue.globs import excluded
 
-    out: list[str] = []
-    for p in paths:
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for i, p in enumerate(paths):
+        uri = (uris[i] if uris else p).rstrip("/")
+
+        def forms(file: str, base: str = p, uri: str = uri) -> tuple[str, ...]:
+            rel = os.path.relpath(file, base).replace(os.sep, "/")
+            return (uri + "/" + rel, rel) if rel != "." else (uri, os.path.basename(file))
+
         if os.path.isfile(p):
-            out.append(p)
+            out.append((p, forms(p)))
             continue
         if not os.path.isdir(p):
             continue
         if recurse:
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-                out.extend(os.path.join(root, n) for n in sorted(names))
+                out.extend((f, forms(f)) for f in (os.path.join(root, n) for n in sorted(names)))
         else:
-            out.extend(os.path.join(p, n) for n in sorted(os.listdir(p)))
-    files = [f for f in out if os.path.isfile(f) and not _HIDDEN_RE.search(f)]
-    if exclusions:
-        files = [
-            f
-            for f in files
-            if not any(
-                fnmatch.fnmatch(f, pat) or fnmatch.fnmatch(os.path.basename(f), pat)
-                for pat in exclusions
-            )
-        ]
+            out.extend((f, forms(f)) for f in (os.path.join(p, n) for n in sorted(os.listdir(p))))
+    files = [
+        f
+        for f, keys in out
+        if os.path.isfile(f)
+        and not _HIDDEN_RE.search(f)
+        and not (exclusions and excluded(keys, exclusions))
+    ]
     if lake is not None:
         for f in files:
             lake.check_file(f)

@@ -1,8 +1,10 @@
-"""Run Glue Studio-exported scripts unchanged, one after another in one Spark session.
+"""Run Glue Studio-exported scripts unchanged, one after another on one Spark context.
 
 A script is executed as Glue executes it: as `__main__`, with `sys.argv = [script, *args]`,
 `import awsglue...` resolving to this runtime (shim.py) and `s3://` paths mapping into the
-current lake (lake.py). What each job wrote is collected from runtime events (events.py).
+current lake (lake.py). Each script gets a new Spark session (spark.job_session), as each Glue
+job run gets its own cluster: conf, temp views and UDFs do not leak. What each job wrote is
+collected from runtime events (events.py).
 
 Each script runs in a job transaction (transaction.py): its purges, files and catalog
 updates are staged and committed together at job.commit() and when the script ends
@@ -100,14 +102,6 @@ def _script_environment(script: Path, argv: list[str]):
         sys.path[:] = saved_path
 
 
-def _temp_views(spark) -> set[str]:
-    # The session catalog's own list of local temp views, not catalog.listTables() (it also
-    # lists the warehouse's tables: seconds per job on a cold session) nor SHOW VIEWS (a
-    # planned and collected command: 0.7 s on a cold session, 10 ms this way; bench/).
-    names = spark._jsparkSession.sessionState().catalog().getTempViewNames().mkString("\t")
-    return set(str(names).split("\t")) - {""}
-
-
 def run_script(
     script_path, argv: list[str], lake: Lake, spark=None, catalog_case: str | None = None
 ) -> JobResult:
@@ -115,18 +109,18 @@ def run_script(
 
     `catalog_case` ("data" or "lower", localglue/catalog_case.py): how its catalog reads name
     fields; None: $STEDI_CATALOG_CASE, else "data"."""
-    from localglue.spark import get_spark
+    from localglue.spark import get_spark, job_session
 
     script = Path(script_path).resolve()
     argv = list(argv)
     name = job_name_from_argv(script, argv)
     spark = spark or get_spark()
     _global_args.clear()  # a fresh Glue job starts with no resolved arguments
-    views_before = _temp_views(spark)
     status, error, trace, where, log = SUCCEEDED, None, None, None, None
     started = time.perf_counter()
     with (
         using(lake),
+        job_session(spark),  # Glue gives every job run its own session: conf, views, UDFs
         catalog_case_chosen(catalog_case),
         glue_shim(),
         events.collect() as collected,
@@ -149,9 +143,6 @@ def run_script(
             )
         finally:
             bookmarks.end_run()
-            # Glue gives every job a fresh session: drop the temp views this script made.
-            for view in _temp_views(spark) - views_before:
-                spark.catalog.dropTempView(view)
         if status == SUCCEEDED:  # what the script staged after its last job.commit()
             try:
                 txn.apply()
@@ -181,7 +172,7 @@ def run_jobs(
     on_finish=None,
     catalog_case: str | None = None,
 ) -> list[JobResult]:
-    """Run (script, argv) pairs in order in one session, reporting to a progress display;
+    """Run (script, argv) pairs in order (one JVM, a new session each), reporting to a progress display;
     `on_finish(result)` after each job (what it wrote is committed by then)."""
     from localglue.progress import JobProgress
 

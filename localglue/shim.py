@@ -6,7 +6,9 @@ endpoint). Instead the runner activates this shim around a script: it swaps
 entries in `sys.modules` and restores whatever was there before.
 
 It also makes `SparkContext()` return the already-running context, because
-Glue 4/5 scripts call `sc = SparkContext()` and several jobs share one JVM here.
+Glue 4/5 scripts call `sc = SparkContext()` and several jobs share one JVM here; and it
+gives plain Spark what a Glue job has: s3:// paths in `spark.read`/`df.write` map into the
+lake (spark_paths.py), and Spark SQL sees the local Data Catalog (spark_catalog.py).
 
 Glue Studio's managed transforms (`import gs_derived`, localglue/studio/) are served by a
 finder for as long as the shim is active: each import runs the module afresh, attaching its
@@ -74,7 +76,8 @@ class _StudioTransforms(importlib.abc.MetaPathFinder):
 
 @contextlib.contextmanager
 def glue_shim():
-    """Install the awsglue modules and the shared SparkContext; restore on exit."""
+    """Install the awsglue modules, the shared SparkContext, s3:// paths for Spark's reader
+    and writer and the Data Catalog for Spark SQL; restore everything on exit."""
     import pyspark
     import pyspark.context
     import pyspark.sql.functions
@@ -91,6 +94,9 @@ def glue_shim():
         pyspark.sql.functions.SparkContext,
     )
     finder = _StudioTransforms()
+    from localglue.spark_catalog import glue_data_catalog
+    from localglue.spark_paths import lake_paths
+
     try:
         for name in studio.TRANSFORMS:
             sys.modules.pop(name, None)  # a job imports the module afresh, as on Glue
@@ -101,7 +107,8 @@ def glue_shim():
         pyspark.SparkContext = shared
         pyspark.context.SparkContext = shared
         pyspark.sql.functions.SparkContext = shared
-        yield
+        with lake_paths(), glue_data_catalog():
+            yield
     finally:
         sys.meta_path.remove(finder)
         gs_common.detach_all()

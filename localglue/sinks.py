@@ -143,14 +143,14 @@ def write_df(
     if txn is not None:
         writer.format(spark_format).save(staging)
         moves = _publish(staging, local_dir, fmt, codec, txn)
-        rows = sum(_count_rows(src, kind, header) for src, _ in moves)
+        rows = sum(count_file_rows(src, kind, header) for src, _ in moves)
         return WriteResult(local_dir, [dest for _, dest in moves], rows, fmt)
     try:
         writer.format(spark_format).save(staging)
         files = [dest for _, dest in _publish(staging, local_dir, fmt, codec)]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    rows = sum(_count_rows(f, kind, header) for f in files)
+    rows = sum(count_file_rows(f, kind, header) for f in files)
     return WriteResult(local_dir, files, rows, fmt)
 
 
@@ -220,7 +220,7 @@ def _open_text(path: str):
     return open(path, "rb")
 
 
-def _count_rows(path: str, kind: str, header: bool) -> int:
+def count_file_rows(path: str, kind: str, header: bool) -> int:
     if kind == "parquet":
         import pyarrow.parquet as pq
 

@@ -108,6 +108,9 @@ class Transaction:
         return final in self.moves or os.path.exists(final)
 
     def stage_move(self, staged: str, final: str) -> None:
+        """Plan a staged file into place; it replaces a file purged at the same path (the
+        journal renames before it deletes, so the purge must not take the new file)."""
+        self.deletes.discard(os.path.abspath(final))
         self.moves[os.path.abspath(final)] = os.path.abspath(staged)
 
     def stage_delete(self, path: str) -> None:
@@ -117,10 +120,20 @@ class Transaction:
         self.prune.add(os.path.abspath(root))
 
     def stage_document(self, path: str | os.PathLike, text: str) -> None:
+        self.deletes.discard(os.path.abspath(path))
         self.documents[os.path.abspath(path)] = text
+
+    def stage_document_delete(self, path: str | os.PathLike) -> None:
+        """A state file that goes at commit (a catalog partition whose files were purged)."""
+        self.documents.pop(os.path.abspath(path), None)
+        self.deletes.add(os.path.abspath(path))
 
     def document(self, path: str | os.PathLike) -> str | None:
         return self.documents.get(os.path.abspath(path))
+
+    def writes_under(self, root: str | os.PathLike) -> bool:
+        """Whether this job has a file staged to land under root."""
+        return any(_inside(final, root) for final in self.moves)
 
     def deleted(self, path: str | os.PathLike) -> bool:
         return os.path.abspath(path) in self.deletes
@@ -289,6 +302,15 @@ def write_document(path: str | os.PathLike, text: str) -> None:
         write_text_atomic(path, text)
 
 
+def delete_document(path: str | os.PathLike) -> None:
+    """Remove a state file: staged inside a job, else at once."""
+    txn = active_for(path)
+    if txn is not None:
+        txn.stage_document_delete(path)
+    else:
+        Path(path).unlink(missing_ok=True)
+
+
 def read_document(path: str | os.PathLike) -> str | None:
     """A state file's text as the running job sees it (its own staged version first)."""
     txn = active_for(path)
@@ -296,6 +318,8 @@ def read_document(path: str | os.PathLike) -> str | None:
         staged = txn.document(path)
         if staged is not None:
             return staged
+        if txn.deleted(path):
+            return None
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

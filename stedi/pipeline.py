@@ -1,9 +1,10 @@
 """The STEDI pipeline: a profile's five committed Glue Studio jobs, in dependency order.
 
 Each job runs as Glue runs it (localglue.runner: the script unchanged, `--JOB_NAME <job>`
-plus the job's defaultArguments from its .json), all in one Spark session, stopping at the
-first failure. Counting what landed is done here with pyarrow straight from the files, not
-through Spark, so a count is evidence independent of the runtime that wrote the data.
+plus the job's defaultArguments from its .json), on one JVM, each in a new Spark session,
+stopping at the first failure. Counting what landed is done here with pyarrow straight from
+the files, not through Spark, so a count is evidence independent of the runtime that wrote
+the data.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ SLOW_MODULES = {
     "test_dqdl_render_roundtrip",
     "test_glue_studio_script",
     "test_grade_formats",
+    "test_grade_hostile",
     "test_grade_projects",
     "test_gx_compat",
     "test_notebooks",

@@ -233,3 +233,26 @@ def test_cli_crawl_registers_an_s3_folder_and_a_ddl_file(lake, tmp_path, capsys)
 def test_cli_crawl_missing_folder_is_a_usage_error(lake, capsys):
     assert main(["crawl", "s3://stedi-lake-house/nope/", "--lake", str(lake.root)]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_a_crawler_registers_key_value_folders_as_partitions_that_from_catalog_reads(
+    lake, glue, capsys
+):
+    """ "For Apache Hive-style partitioned paths in key=val style, crawlers automatically
+    populate the column name using the key name" - and add each folder as a partition."""
+    landing = lake.root / "b" / "steps"
+    _write(landing / "year=2023" / "month=01", "a.json", [{"serialNumber": "s1", "d": 1}])
+    _write(landing / "year=2023" / "month=02", "b.json", [{"serialNumber": "s2", "d": 2}])
+    _write(landing / "year=2024" / "month=01", "c.json", [{"serialNumber": "s3"}])
+    argv = ["crawl", "s3://b/steps/", "--database", "db", "--lake", str(lake.root)]
+    assert main(argv) == 0
+    assert "partitioned by year, month: 3 partition(s) registered" in capsys.readouterr().out
+    parts = Catalog(lake).get_partitions("db", "steps")
+    assert [p["Values"] for p in parts] == [["2023", "01"], ["2023", "02"], ["2024", "01"]]
+    assert parts[1]["StorageDescriptor"]["Location"] == "s3://b/steps/year=2023/month=02/"
+
+    frame = glue.create_dynamic_frame.from_catalog(
+        database="db", table_name="steps", push_down_predicate="month = '01'"
+    )
+    rows = sorted(tuple(r) for r in frame.toDF().select("serialnumber", "year", "month").collect())
+    assert rows == [("s1", "2023", "01"), ("s3", "2024", "01")]

@@ -76,6 +76,8 @@ def test_apply_returns_the_rule_outcomes_frame(readings):
     assert (row["Outcome"], row["EvaluatedMetrics"]) == ("Passed", {"Dataset.*.ColumnCount": 2.0})
 
 
-def test_unsupported_rule_fails_loudly(readings):
-    with pytest.raises(Exception, match="Entropy"):
-        EvaluateDataQuality().process_rows(frame=readings, ruleset='Rules = [ Entropy "a" > 1 ]')
+def test_unreproduced_rule_fails_loudly(readings):
+    with pytest.raises(Exception, match="DetectAnomalies is not reproduced locally"):
+        EvaluateDataQuality().process_rows(
+            frame=readings, ruleset='Rules = [ DetectAnomalies "RowCount" ]'
+        )

@@ -193,11 +193,49 @@ def test_collection_and_select_from_collection(step_and_customers, glue):
     assert len(dfc.map(lambda f, ctx: f.drop_fields(["serialNumber"]))) == 2
 
 
-def test_drop_null_fields_drops_fields_null_in_every_record(put_json):
+def test_drop_null_fields_drops_json_fields_no_record_holds_a_value_for(put_json):
+    """A JSON frame's schema comes from its records: a field null or absent in every record
+    is NullType on Glue, and DropNullFields drops it, inside structs too."""
     from localglue.awsglue.transforms import DropNullFields
 
-    frame = put_json("nulls", {"id": 1, "empty": None, "some": None}, {"id": 2, "some": 3})
-    assert DropNullFields.apply(frame=frame).toDF().columns == ["id", "some"]
+    frame = put_json(
+        "nulls",
+        {"id": 1, "empty": None, "some": None, "device": {"serial": "s1", "model": None}},
+        {"id": 2, "some": 3, "device": {"serial": "s2"}},
+    )
+    out = DropNullFields.apply(frame=frame)
+    assert out.toDF().columns == ["id", "some", "device"]
+    assert out.toDF().schema["device"].dataType.fieldNames() == ["serial"]
+
+
+def test_drop_null_fields_keeps_a_typed_column_that_is_null_in_every_row(glue, spark):
+    """Glue drops fields whose TYPE is null (aws-glue-libs DropNullFields walks the schema
+    for NullType); a typed column from a SQL node or Parquet keeps its type, all nulls or not."""
+    from localglue.awsglue import DynamicFrame
+    from localglue.awsglue.transforms import DropNullFields
+
+    df = spark.sql(
+        "SELECT 1 AS id, CAST(NULL AS STRING) AS typed, NULL AS untyped,"
+        " named_struct('a', 1, 'gone', NULL) AS s,"
+        " array(named_struct('b', 2, 'gone', NULL)) AS items, array(NULL) AS kept_array"
+    )
+    out = DropNullFields.apply(frame=DynamicFrame.fromDF(df, glue, "sql"))
+    schema = out.toDF().schema
+    assert schema.fieldNames() == ["id", "typed", "s", "items", "kept_array"]
+    assert schema["s"].dataType.fieldNames() == ["a"]
+    assert schema["items"].dataType.elementType.fieldNames() == ["b"]
+
+
+def test_drop_null_fields_after_a_join_drops_only_the_json_side(put_json, glue, spark):
+    from localglue.awsglue import DynamicFrame
+    from localglue.awsglue.transforms import DropNullFields, Join
+
+    readings = put_json("readings", {"user": "a@x", "note": None}, {"user": "b@x"})
+    customers = DynamicFrame.fromDF(
+        spark.sql("SELECT 'a@x' AS email, CAST(NULL AS BIGINT) AS consent"), glue, "cust"
+    )
+    joined = Join.apply(frame1=readings, frame2=customers, keys1=["user"], keys2=["email"])
+    assert DropNullFields.apply(frame=joined).toDF().columns == ["user", "email", "consent"]
 
 
 def test_repartition_and_coalesce_keep_records(step_and_customers):
@@ -213,3 +251,47 @@ def test_join_of_a_frame_with_a_frame_derived_from_it(step_and_customers):
     joined = steps.join(["sensorReadingTime"], ["t2"], renamed)
     assert joined.count() == 3
     assert joined.toDF().columns[-2:] == ["t2", ".serialNumber"]
+
+
+def test_join_on_a_nested_key_path_compares_the_nested_field(put_json):
+    """Join keys are field paths: `device.serial` joins on that nested field, not the whole
+    `device` struct (whose other members differ)."""
+    from localglue.awsglue.transforms import Join
+
+    readings = put_json(
+        "nested_readings",
+        {"t": 1, "device": {"serial": "s1", "firmware": "1.0"}},
+        {"t": 2, "device": {"serial": "s2", "firmware": "2.0"}},
+    )
+    owners = put_json(
+        "nested_owners",
+        {"email": "a@x", "device": {"serial": "s1", "bought": 2020}},
+        {"email": "b@x", "device": {"serial": "s9", "bought": 2021}},
+    )
+    joined = Join.apply(
+        frame1=readings, frame2=owners, keys1=["device.serial"], keys2=["device.serial"]
+    )
+    rows = joined.toDF().collect()
+    assert [(r["t"], r["email"]) for r in rows] == [(1, "a@x")]
+    assert joined.toDF().columns == ["t", "device", "email", ".device"]
+
+
+@pytest.mark.parametrize(
+    ("case_sensitive", "expected"),
+    [(False, ("s1", 7)), (True, (None, None))],
+)
+def test_apply_mapping_matches_nested_source_paths_ignoring_case_unless_case_sensitive(
+    put_json, case_sensitive, expected
+):
+    """ApplyMapping's case_sensitive=False (the default) covers every level of a source
+    path: `Device.SerialNumber` finds `device.serialNumber`."""
+    frame = put_json("mapped", {"device": {"serialNumber": "s1", "Stats": {"steps": 7}}})
+    mapped = frame.apply_mapping(
+        [
+            ("Device.SERIALNUMBER", "string", "serial", "string"),
+            ("device.stats.STEPS", "long", "steps", "long"),
+        ],
+        case_sensitive=case_sensitive,
+    )
+    [row] = mapped.toDF().collect()
+    assert (row["serial"], row["steps"]) == expected

@@ -240,3 +240,43 @@ def test_source_files_pass_through_bookmarks(glue, lake, monkeypatch):
 def test_blank_and_non_object_lines_are_not_records(glue, lake):
     put(lake, "landing/a.json", lines({"id": 1}, "", "   ", "42", '"text"', '  {"id": 2}'))
     assert sorted(r["id"] for r in read_json(glue).records()) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "kept"),
+    [
+        ("**.csv", ["a.json", "sub/b.json"]),  # the guide's "**.pdf" form, on any level
+        ("s3://stedi-lake-house/landing/sub/**", ["a.json", "c.csv"]),  # a full S3 key
+        ("*.csv", ["a.json", "sub/b.json", "sub/d.csv"]),  # `*` stays in one folder
+        ("sub/*", ["a.json", "c.csv"]),
+        ("{*.csv,sub/b.*}", ["a.json", "sub/d.csv"]),
+        ("[ab].json", ["c.csv", "sub/b.json", "sub/d.csv"]),
+    ],
+)
+def test_exclusions_are_glue_globs_matched_against_s3_keys(glue, lake, pattern, kept):
+    """`exclusions` (a JSON list of Unix-style globs) name S3 objects: the full s3:// key or
+    the key under the path read, with Glue's glob syntax; never the local file path."""
+    for key in ("landing/a.json", "landing/c.csv", "landing/sub/b.json", "landing/sub/d.csv"):
+        put(lake, key, lines({"k": key}))
+    frame = glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="json",
+        connection_options={
+            "paths": [f"s3://{BUCKET}/landing/"],
+            "recurse": True,
+            "exclusions": json.dumps([pattern]),
+        },
+    )
+    got = sorted(r["k"].removeprefix("landing/") for r in frame.toDF().collect())
+    assert got == sorted(kept)
+
+
+def test_exclusions_never_match_the_local_path_of_the_lake(glue, lake):
+    put(lake, "landing/a.json", lines({"k": 1}))
+    local_pattern = str(lake.root) + "/**"
+    frame = glue.create_dynamic_frame.from_options(
+        connection_type="s3",
+        format="json",
+        connection_options={"paths": [f"s3://{BUCKET}/landing/"], "exclusions": [local_pattern]},
+    )
+    assert frame.count() == 1

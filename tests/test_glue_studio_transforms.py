@@ -331,8 +331,8 @@ def test_unpivot_columns_to_rows_gives_a_name_and_value_row_per_column(studio, f
     ("module", "kwargs", "column", "spark_type"),
     [
         ("gs_uuid", {}, "uuid", T.StringType),
-        ("gs_identifier", {}, "id", T.LongType),
-        ("gs_identifier", {"colName": "row_id", "unique": True}, "row_id", T.DecimalType),
+        ("gs_sequence_id", {}, "id", T.LongType),
+        ("gs_sequence_id", {"colName": "row_id", "unique": True}, "row_id", T.DecimalType),
     ],
 )
 def test_uuid_and_identifier_give_every_row_a_distinct_value(

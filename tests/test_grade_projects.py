@@ -150,7 +150,7 @@ def grade_cli(project: Path, sample: Path, tmp_path: Path, *extra: str, capsys=N
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_learner_project_grades_as_expected(name, sample, tmp_path, spark, capsys):
+def test_learner_project_grades_as_expected(name, sample, tmp_path, capsys):
     want = EXPECTED[name]
     code, report = grade_cli(PROJECTS / name, sample, tmp_path, *want.get("args", []))
     assert json.loads(capsys.readouterr().out) == report, "--json prints report.json"
@@ -200,7 +200,7 @@ def assert_no_data_rows(report_dir: Path, terminal_text: str) -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize("case", ["data", "lower"])
 def test_studio_jobs_keyed_by_the_catalogs_lower_case_names_grade_as_the_catalog_case_says(
-    case, sample, tmp_path, spark, capsys
+    case, sample, tmp_path, capsys
 ):
     """Studio writes the catalog's `sharewithresearchasofdate` and `serialnumber` into Filter,
     Join and DropFields nodes. On the files' own names (the default) the Filter drops every
@@ -209,8 +209,10 @@ def test_studio_jobs_keyed_by_the_catalogs_lower_case_names_grade_as_the_catalog
     args = ["--catalog-case", case] if case == "lower" else []
     code, report = grade_cli(PROJECTS / "catalog_lower_case_keys", sample, tmp_path, *args)
     assert report["catalog_case"] == case
-    assert f"catalog reads: {case} (" in terminal(report)
-    if case == "lower":
+    said, lower = "catalog reads: lower (field names lower-cased", case == "lower"
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert (said in terminal(report), said.capitalize() in markdown) == (lower, lower)
+    if lower:
         assert code == 0 and report["status"] == "passed"
         assert {t["status"] for t in report["tables"].values()} == {"ok"}
         return
@@ -222,9 +224,7 @@ def test_studio_jobs_keyed_by_the_catalogs_lower_case_names_grade_as_the_catalog
 
 
 @pytest.mark.e2e
-def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(
-    sample, tmp_path, spark, capsys
-):
+def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(sample, tmp_path, capsys):
     code, report = grade_cli(PROJECTS / "failing_job", sample, tmp_path, "--rows")
     leaked = [o for o in report["privacy"]["non_consenting_rows"] if o["rows"]]
     assert code == 1 and leaked
@@ -236,7 +236,7 @@ def test_rows_of_non_consenting_customers_appear_only_with_the_rows_flag(
 
 @pytest.mark.e2e
 def test_a_missing_job_argument_fails_the_job_naming_the_flag_that_fixes_it(
-    sample, tmp_path, spark, capsys
+    sample, tmp_path, capsys
 ):
     code, report = grade_cli(PROJECTS / "job_args_catalog_target", sample, tmp_path)
     assert code == 1
@@ -248,7 +248,7 @@ def test_a_missing_job_argument_fails_the_job_naming_the_flag_that_fixes_it(
 
 
 @pytest.mark.e2e
-def test_order_picks_the_submitted_script_of_two_writers(sample, tmp_path, spark, capsys):
+def test_order_picks_the_submitted_script_of_two_writers(sample, tmp_path, capsys):
     order = ["jobs/customer_landing_to_trusted.py", "accelerometer_landing_to_trusted.py"]
     code, report = grade_cli(PROJECTS / "two_writers", sample, tmp_path, "--order", *order)
     assert [j["script"] for j in report["jobs"]] == ["jobs/" + Path(o).name for o in order]
@@ -262,7 +262,7 @@ def test_a_grade_refuses_a_lake_it_did_not_make(sample, tmp_path, capsys):
     (tmp_path / "lake").mkdir()
     (tmp_path / "lake" / "mine.txt").write_text("keep me")
     code = cli_main(["grade", str(PROJECTS / "failing_job"), "--data", str(sample),
-                     "--lake", str(tmp_path / "lake")])  # fmt: skip
+                     "--lake", str(tmp_path / "lake"), "--report-dir", str(tmp_path / "r")])  # fmt: skip
     assert code == 2 and "not empty" in capsys.readouterr().err
     assert (tmp_path / "lake" / "mine.txt").is_file()
 
@@ -270,7 +270,7 @@ def test_a_grade_refuses_a_lake_it_did_not_make(sample, tmp_path, capsys):
 @pytest.mark.e2e
 @pytest.mark.parametrize("profile", ["rubric", "strict"])
 def test_grading_the_projects_own_jobs_on_the_shared_data_gives_the_readme_counts(
-    profile, shared_data, tmp_path, spark, capsys
+    profile, shared_data, tmp_path, capsys
 ):
     import shutil
 

@@ -99,3 +99,26 @@ def test_progress_renders_a_live_table_on_a_terminal(spark, lake):
     run_jobs([(SCRIPTS / "raises.py", ["--JOB_NAME", "t"])], lake, display=display)
     text = out.getvalue()
     assert "Glue jobs" in text and "FAILED" in text
+
+
+def test_each_job_of_a_run_gets_its_own_spark_session_so_conf_views_and_udfs_do_not_leak(
+    spark, lake
+):
+    """Glue runs each job on its own cluster: what job 1 sets in its session (a SQL conf, a
+    temp view, a UDF) is not seen by job 2, nor left in the runner's session."""
+    script = SCRIPTS / "session_state.py"
+    default = spark.conf.get("spark.sql.shuffle.partitions")
+    with events.collect() as seen:
+        results = run_jobs(
+            [(script, ["--JOB_NAME", "first"]), (script, ["--JOB_NAME", "second"])],
+            lake,
+            spark=spark,
+            display=JobProgress(console=Console(file=io.StringIO())),
+        )
+    assert [r.status for r in results] == [SUCCEEDED, SUCCEEDED], results[0].traceback
+    first, second = [dict(e.data) for e in seen if e.kind == "session"]
+    clean = {"conf": default, "views": [], "functions": [], "same_session": True}
+    assert first == clean
+    assert second == clean
+    assert spark.conf.get("spark.sql.shuffle.partitions") == default
+    assert "leaky_view" not in {t.name for t in spark.catalog.listTables()}

@@ -46,3 +46,18 @@ def test_star_import_of_spark_functions_keeps_the_shared_spark_context(spark):
         exec("from pyspark.sql.functions import *", namespace)
         assert namespace["SparkContext"]() is spark.sparkContext
     assert pyspark.sql.functions.SparkContext is original
+
+
+def test_spark_reader_writer_and_sql_are_patched_inside_the_shim_and_restored_after():
+    from pyspark.sql import SparkSession
+    from pyspark.sql.readwriter import DataFrameReader, DataFrameWriter
+
+    names = {
+        DataFrameReader: ("load", "json", "parquet", "csv", "text", "orc", "option", "table"),
+        DataFrameWriter: ("save", "json", "parquet", "csv", "mode", "insertInto", "saveAsTable"),
+        SparkSession: ("sql", "table"),
+    }
+    before = {(cls, n): cls.__dict__[n] for cls, ns in names.items() for n in ns}
+    with glue_shim():
+        assert all(cls.__dict__[n] is not f for (cls, n), f in before.items())
+    assert all(cls.__dict__[n] is f for (cls, n), f in before.items())

@@ -31,9 +31,10 @@ def register(sub) -> None:
 def crawl(
     path: str, lake, database: str | None = None, table: str | None = None
 ) -> tuple[str, dict]:
-    """Build and upsert the table; returns (database, stored Table)."""
-    from localglue.catalog import Catalog
-    from localglue.crawler import crawl_json, table_input_from_ddl
+    """Build and upsert the table (and, for a folder, its `k=v` partitions, as a crawler
+    adds them); returns (database, stored Table)."""
+    from localglue.catalog import Catalog, partition_keys
+    from localglue.crawler import crawl_json, partition_values, table_input_from_ddl
     from localglue.lake import S3_SCHEMES
 
     if path.lower().endswith(".sql"):
@@ -58,16 +59,31 @@ def crawl(
             raise LakehouseError(f"{path} is not a folder in the lake ({folder}); run ingest first")
         table_input = crawl_json(folder, location, table or folder.name)
         database = database or "stedi"
+        catalog = Catalog(lake)
+        stored = catalog.upsert_table(database, table_input)
+        values = partition_values(folder, partition_keys(stored))
+        catalog.batch_create_partition(database, stored["Name"], values)
+        return database.lower(), stored
     return database.lower(), Catalog(lake).upsert_table(database, table_input)
 
 
 def run(args) -> int:
-    from localglue.catalog import table_columns, table_format, table_location
+    from localglue.catalog import Catalog, table_columns, table_format, table_location
     from localglue.lake import Lake
 
-    database, stored = crawl(args.path, Lake(args.lake), args.database, args.table)
+    lake = Lake(args.lake)
+    database, stored = crawl(args.path, lake, args.database, args.table)
     print(
         f"{database}.{stored['Name']}: {len(table_columns(stored))} columns, "
         f"{table_format(stored)} at {table_location(stored)}"
     )
+    if stored.get("PartitionKeys"):
+        count = len(Catalog(lake).get_partitions(database, stored["Name"]))
+        keys = ", ".join(k["Name"] for k in stored["PartitionKeys"])
+        print(f"  partitioned by {keys}: {count} partition(s) registered")
+        if not count and args.path.lower().endswith(".sql"):
+            print(
+                "  a CREATE TABLE registers no partition: from_catalog reads none until they "
+                "are added (on AWS: MSCK REPAIR TABLE or a crawler; here: crawl the folder)"
+            )
     return 0

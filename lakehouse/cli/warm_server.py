@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lakehouse.cli import warm
 from lakehouse.cli.run import PRELOAD_ENV
+from localglue.spark import job_session, stopped
 
 # The server's own Spark and Python-worker settings stay: the JVM started with them.
 KEEP_ENV = ("PYSPARK_", "SPARK_", "JAVA_", "PY4J", "PYTHONPATH")
@@ -117,16 +118,9 @@ def _warm_up(spark) -> None:
 @contextlib.contextmanager
 def _request(conn: socket.socket, request: dict, spark):
     """The client's directory, environment and output, and a new Spark session, for one job."""
-    from pyspark.sql import SparkSession
-
     saved_cwd, saved_env = os.getcwd(), dict(os.environ)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_modules = set(sys.modules)
-    session = spark.newSession()
-    jvm = spark.sparkContext._jvm
-    # pyspark's getActiveSession() answers SparkSession._activeSession once the JVM has one;
-    # builder.getOrCreate() answers _instantiatedSession: both must name the job's session.
-    saved_active, saved_first = SparkSession._activeSession, SparkSession._instantiatedSession
     try:
         os.chdir(request["cwd"])
         kept = {k: v for k, v in os.environ.items() if k.startswith(KEEP_ENV)}
@@ -134,18 +128,10 @@ def _request(conn: socket.socket, request: dict, spark):
         # Validation runs here, after the jobs: a preloaded child would print to the log.
         os.environ.update({**request["env"], **kept, PRELOAD_ENV: "0"})
         sys.stdout, sys.stderr = _Frames(conn, b"o"), _Frames(conn, b"e")
-        SparkSession._activeSession = SparkSession._instantiatedSession = session
-        jvm.SparkSession.setActiveSession(session._jsparkSession)
-        jvm.SparkSession.setDefaultSession(session._jsparkSession)
-        yield
+        with job_session(spark):
+            yield
     finally:
-        if not _stopped(spark):
-            spark.catalog.clearCache()  # what the job cached is shared by every session
         sys.stdout, sys.stderr = saved_out, saved_err
-        SparkSession._activeSession, SparkSession._instantiatedSession = saved_active, saved_first
-        if not _stopped(spark):
-            jvm.SparkSession.setActiveSession(spark._jsparkSession)
-            jvm.SparkSession.setDefaultSession(spark._jsparkSession)
         os.environ.clear()
         os.environ.update(saved_env)
         os.chdir(saved_cwd)
@@ -172,12 +158,6 @@ def _project_packages() -> list[str]:
     if not _project:
         _project.extend(warm.project_packages())
     return _project
-
-
-def _stopped(spark) -> bool:
-    """Whether a job stopped Spark (`spark.stop()`): the server then ends with it."""
-    sc = spark.sparkContext
-    return sc._jsc is None or sc._jsc.sc().isStopped()
 
 
 def _reply(conn: socket.socket, code: int | None, message: str | None = None, **extra) -> None:
@@ -233,8 +213,8 @@ def _handle(conn: socket.socket, spark, key: str) -> bool:
                 code = exc.code if isinstance(exc.code, int) else 2
     except Exception as exc:  # noqa: BLE001 - reported to the client; the server goes on
         _reply(conn, 1, f"{type(exc).__name__}: {exc}")
-        return not _stopped(spark)
-    going_on = not _stopped(spark)
+        return not stopped(spark)
+    going_on = not stopped(spark)
     if not going_on:
         note = "the job stopped Spark, and the warm runtime with it; `lakehouse warm` restarts it\n"
         with contextlib.suppress(OSError):

@@ -43,16 +43,29 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from localglue import catalog_case, events, sinks, transaction
+from localglue import catalog_case, events, partitions, sinks, transaction
 from localglue import lake as lake_mod
-from localglue.awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, quote
-from localglue.catalog import Catalog, table_format, table_location
+from localglue.awsglue.dynamicframe import (
+    DynamicFrame,
+    DynamicFrameCollection,
+    quote,
+    union_frames,
+)
+from localglue.catalog import (
+    Catalog,
+    partition_keys,
+    partition_location,
+    table_columns,
+    table_format,
+    table_location,
+)
 from localglue.errors import LakehouseError
 from localglue.exact_names import with_exact_names
 from localglue.json_source import ABSENT, kind_column, list_files, read_json
 from localglue.parquet_schema import footer_schema
 
 DEFAULT_RETENTION_HOURS = 168
+log = logging.getLogger("localglue.context")
 
 
 def _truthy(value) -> bool:
@@ -156,6 +169,7 @@ class GlueContext:
             local,
             _truthy(connection_options.get("recurse", False)),
             _as_list(connection_options.get("exclusions")),
+            uris=paths,
             lake=self.lake,
         )
         files = transaction.visible(files)  # files this job purged are gone
@@ -179,24 +193,62 @@ class GlueContext:
             raise LakehouseError("from_catalog needs database= and table_name=")
         table = self.catalog.get_table(database, table_name)
         fmt = table_format(table)
-        location = table_location(table)
-        local = self._local(location)
-        exclusions = _as_list((additional_options or {}).get("exclusions"))
-        files = list_files([local], True, exclusions, lake=self.lake)
-        files = transaction.visible(files)  # files this job purged are gone
         options = dict(additional_options or {})
         serde = table.get("StorageDescriptor", {}).get("SerdeInfo", {}).get("Parameters", {}) or {}
         if fmt == "csv":
             options.setdefault("separator", serde.get("field.delim", ","))
             skip = (table.get("Parameters") or {}).get("skip.header.line.count")
             options.setdefault("withHeader", skip == "1")
-        base = local if os.path.isdir(local) else None
-        frame = self._read(files, fmt, options, transformation_ctx, base, name=table_name)
+        predicates = (
+            ("catalogPartitionPredicate", options.get("catalogPartitionPredicate")),
+            ("push_down_predicate", push_down_predicate),
+        )
+        if partition_keys(table):
+            # Glue lists the partitions registered in the catalog, not the files under the
+            # location; the predicates prune them before any file is listed.
+            chosen = self.catalog.get_partitions(database, table_name)
+            for option, predicate in predicates:
+                chosen = partitions.select(self.spark_session, table, chosen, predicate, option)
+            frame = self._read_partitions(table, chosen, fmt, options, transformation_ctx)
+        else:
+            for option, predicate in predicates:  # nothing to prune: a warning, if any
+                partitions.select(self.spark_session, table, [], predicate, option)
+            location = table_location(table)
+            local = self._local(location)
+            files = list_files(
+                [local], True, _as_list(options.get("exclusions")), [location], lake=self.lake
+            )
+            files = transaction.visible(files)  # files this job purged are gone
+            base = local if os.path.isdir(local) else None
+            frame = self._read(files, fmt, options, transformation_ctx, base, name=table_name)
         if not frame._data_names:
             frame = self._empty(table_name, _catalog_schema(table))
         elif catalog_case.current() == catalog_case.LOWER:
             frame = _lower_case(frame)
-        return _push_down(frame, push_down_predicate)
+        return frame
+
+    def _read_partitions(self, table, chosen, fmt, options, transformation_ctx) -> DynamicFrame:
+        """Each chosen partition's files, read in the table's format, with the partition's
+        values as columns typed as its keys; the partitions' frames unioned by name."""
+        name = table.get("Name", "")
+        frames = []
+        for partition in chosen:
+            location = partition_location(partition)
+            local = self._local(location)
+            exclusions = _as_list(options.get("exclusions"))
+            files = list_files([local], True, exclusions, [location], lake=self.lake)
+            files = transaction.visible(files)
+            base = local if os.path.isdir(local) else None
+            frame = self._read(files, fmt, options, transformation_ctx, base, name=name)
+            if not frame._data_names:
+                continue
+            df = frame._df
+            for key, value, dtype in partitions.typed_values(table, partition):
+                df = df.withColumn(key, F.lit(value).cast(dtype))
+            frames.append(frame._derive(df))
+        if not frames:
+            return self._empty(name)
+        return frames[0] if len(frames) == 1 else union_frames(frames, self, name)
 
     def create_data_frame_from_catalog(
         self,
@@ -252,7 +304,8 @@ class GlueContext:
                 _truthy(options.get("multiLine", options.get("multiline", False))),
                 json_path,
             )
-            return DynamicFrame(got.df, self, name, got.choices)
+            # A JSON frame's schema comes from its records (dynamicframe.py).
+            return DynamicFrame(got.df, self, name, got.choices, record_typed=got.df.columns)
         if fmt in ("parquet", "glueparquet"):
             reader = spark.read.option("mergeSchema", "true")
             if base:
@@ -376,15 +429,20 @@ class GlueContext:
         keys = [_resolve_key(df, k) for k in partition_keys]
         if catalog_update is not None:
             _require_database(self.catalog, catalog_update[0])
+            if keys and self.catalog.table_exists(*catalog_update[:2]):
+                partitions.check_keys(self.catalog.get_table(*catalog_update[:2]), keys)
         local = self._local(path)
         txn = transaction.active_for(local)
         data = _json_lines(frame, keys) if sinks.storage_format(fmt) == "json" else df
         result = sinks.write_df(data, local, fmt, keys, format_options, txn=txn)
         if catalog_update is not None:
             database, table, behavior = catalog_update
-            sinks.update_catalog(
+            stored = sinks.update_catalog(
                 self.catalog, database, table, path, df.schema, fmt, keys, behavior
             )
+            if keys:
+                written = partitions.written(local, result.files, keys)
+                self._add_partitions(stored, df.schema, written, behavior)
             table_label = f"{database.lower()}.{table.lower()}"
         events.emit(
             "write",
@@ -396,39 +454,52 @@ class GlueContext:
         )
         return result
 
+    def _add_partitions(self, table: dict, schema, written: list[list[str]], behavior: str):
+        """BatchCreatePartition for what a sink with enableUpdateCatalog wrote. With
+        updateBehavior LOG, "new partitions will be added only if the DynamicFrame schema is
+        equivalent to or contains a subset of the columns defined in the Data Catalog table's
+        schema" (Glue developer guide, "Restrictions")."""
+        database, name = table["DatabaseName"], table["Name"]
+        if str(behavior).upper() == "LOG":
+            known = {c.lower() for c, _ in table_columns(table)}
+            extra = [f.name for f in schema.fields if f.name.lower() not in known]
+            if extra:
+                log.warning(
+                    "%s.%s: no partitions added: updateBehavior LOG and the frame has "
+                    "columns the table lacks (%s)",
+                    database,
+                    name,
+                    ", ".join(extra),
+                )
+                return
+        self.catalog.batch_create_partition(database, name, written)
+
     # -- purge ---------------------------------------------------------------------------
     def purge_s3_path(self, s3_path, options=None, transformation_ctx="") -> list[str]:
         """Delete files under s3_path older than retentionPeriod hours (default 168 = 7 days).
 
         As on Glue, files written in the last 7 days are KEPT unless you pass
-        options={"retentionPeriod": 0}. excludeStorageClasses has no local meaning.
+        options={"retentionPeriod": 0}. excludeStorageClasses has no local meaning;
+        partitionPredicate is a purge_table option (aws-glue-libs documents none for a path).
         """
         options = dict(options or {})
+        if options.get("partitionPredicate"):
+            log.warning(
+                "purge_s3_path(%s): partitionPredicate ignored: a path has no catalog "
+                "partitions (use purge_table)",
+                s3_path,
+            )
+        return self._purge([s3_path], options)
+
+    def _purge(self, s3_paths: list[str], options: dict) -> list[str]:
         hours = float(options.get("retentionPeriod", DEFAULT_RETENTION_HOURS))
         cutoff = time.time() - hours * 3600
-        root = self._local(s3_path)
-        txn = transaction.active_for(root)
-        if txn is not None:  # inside a job: deleted when the job commits
-            deleted = txn.purge(root, cutoff)
-            self._purge_manifest(options, deleted)
-            events.emit("purge", path=s3_path, files=len(deleted), retention_hours=hours)
-            return deleted
         deleted: list[str] = []
-        if not os.path.isdir(root):
-            if os.path.isfile(root) and os.path.getmtime(root) < cutoff:
-                os.remove(root)
-                deleted.append(root)
-            return deleted
-        for dirpath, _dirs, names in os.walk(root, topdown=False):
-            for n in names:
-                p = os.path.join(dirpath, n)
-                if os.path.getmtime(p) < cutoff:
-                    os.remove(p)
-                    deleted.append(p)
-            if dirpath != root and not os.listdir(dirpath):
-                os.rmdir(dirpath)
+        for s3_path in s3_paths:
+            files = _purge_files(self._local(s3_path), cutoff)
+            events.emit("purge", path=s3_path, files=len(files), retention_hours=hours)
+            deleted += files
         self._purge_manifest(options, deleted)
-        events.emit("purge", path=s3_path, files=len(deleted), retention_hours=hours)
         return deleted
 
     def _purge_manifest(self, options: dict, deleted: list[str]) -> None:
@@ -446,8 +517,25 @@ class GlueContext:
     def purge_table(
         self, database, table_name, options=None, transformation_ctx="", catalog_id=None
     ) -> list[str]:
+        """Delete the table's files older than retentionPeriod; with partitionPredicate only
+        those of the partitions that satisfy it. "If all files in a partition are deleted,
+        that partition is also deleted from the catalog" (Glue developer guide, purge_table)."""
+        options = dict(options or {})
         table = self.catalog.get_table(database, table_name)
-        return self.purge_s3_path(table_location(table), options, transformation_ctx)
+        predicate = options.get("partitionPredicate") or ""
+        if not partition_keys(table):
+            partitions.select(self.spark_session, table, [], predicate, "partitionPredicate")
+            return self._purge([table_location(table)], options)
+        registered = self.catalog.get_partitions(database, table_name)
+        chosen = partitions.select(
+            self.spark_session, table, registered, predicate, "partitionPredicate"
+        )
+        paths = [partition_location(p) for p in chosen] if predicate else [table_location(table)]
+        deleted = self._purge(paths, options)
+        for partition in chosen:
+            if not _files_left(self._local(partition_location(partition))):
+                self.catalog.delete_partition(database, table_name, partition["Values"])
+        return deleted
 
 
 class DynamicFrameReader:
@@ -700,6 +788,41 @@ def _require_database(catalog: Catalog, database: str) -> None:
         )
 
 
+def _purge_files(root: str, cutoff: float) -> list[str]:
+    """The files under root older than cutoff: staged for deletion inside a job, deleted at
+    once outside one (emptied folders go too)."""
+    txn = transaction.active_for(root)
+    if txn is not None:  # inside a job: deleted when the job commits
+        return txn.purge(root, cutoff)
+    deleted: list[str] = []
+    if not os.path.isdir(root):
+        if os.path.isfile(root) and os.path.getmtime(root) < cutoff:
+            os.remove(root)
+            deleted.append(root)
+        return deleted
+    for dirpath, _dirs, names in os.walk(root, topdown=False):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            if os.path.getmtime(p) < cutoff:
+                os.remove(p)
+                deleted.append(p)
+        if dirpath != root and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    return deleted
+
+
+def _files_left(root: str) -> bool:
+    """Whether any file is under root once the running job's purges and writes land."""
+    txn = transaction.active_for(root)
+    if txn is not None and txn.writes_under(root):
+        return True
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            if txn is None or not txn.deleted(os.path.join(dirpath, name)):
+                return True
+    return False
+
+
 def _resolve_key(df: DataFrame, key: str) -> str:
     if key in df.columns:
         return key
@@ -712,38 +835,35 @@ def _resolve_key(df: DataFrame, key: str) -> str:
 
 
 def _catalog_schema(table: dict) -> T.StructType:
-    from localglue.catalog import table_columns
+    from localglue.gluetypes import from_hive
 
-    fields = []
-    for name, hive in table_columns(table):
-        try:
-            dt = T._parse_datatype_string(hive)
-        except Exception:  # noqa: BLE001 - unknown hive types read as string
-            dt = T.StringType()
-        fields.append(T.StructField(name, dt))
-    return T.StructType(fields)
+    return T.StructType([T.StructField(n, from_hive(h)) for n, h in table_columns(table)])
 
 
 def _lower_case(frame: DynamicFrame) -> DynamicFrame:
     """The frame with lower-cased field names (`--catalog-case lower`); of two names that
-    differ only in case, the first is kept."""
-    df = frame._df
-    seen: set[str] = set()
-    cols = []
+    differ only in case, the first is kept. Each record keeps only the keys it had."""
+    kept = {}
     for n in frame._data_names:
-        low = n.lower()
-        if low in seen:
-            continue
-        seen.add(low)
-        cols.append(F.col(quote(n)).alias(low))
-    choices = {}
-    for n, kinds in frame._choices.items():
-        if n.lower() in seen:
-            choices[n.lower()] = kinds
-            cols.append(F.col(quote(kind_column(n))).alias(kind_column(n.lower())))
-    if ABSENT in df.columns:
-        cols.append(F.transform(ABSENT, F.lower).alias(ABSENT))
-    return DynamicFrame(df.select(*cols), frame.glue_ctx, frame.name, choices)
+        kept.setdefault(n.lower(), n)
+    kinds = {kind_column(n): kind_column(low) for low, n in kept.items()}
+    cols = [F.col(quote(n)).alias(low) for low, n in kept.items()]
+    for c in frame._df.columns:
+        if c == ABSENT:
+            cols.append(F.transform(ABSENT, F.lower).alias(ABSENT))
+        elif c in kinds:
+            cols.append(F.col(quote(c)).alias(kinds[c]))
+    choices = {low: frame._choices[n] for low, n in kept.items() if n in frame._choices}
+    return DynamicFrame(
+        frame._df.select(*cols),
+        frame.glue_ctx,
+        frame.name,
+        choices,
+        frame._stage_errors,
+        frame._prior_errors,
+        frame._thresholds,
+        {n.lower() for n in frame._record_typed},
+    )
 
 
 def _push_down(frame: DynamicFrame, predicate: str) -> DynamicFrame:

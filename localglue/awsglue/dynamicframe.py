@@ -7,6 +7,12 @@ The frame's DataFrame carries the data columns plus hidden `__glue_*` columns:
   KeyError in a Filter lambda for a missing key but returns None for a JSON null.
 * `__glue_kind__<field>`: for choice fields, the type each record's value had.
 
+Where a field's Glue type comes from: a frame read from JSON (or made by Map) has its schema
+computed from its records, so a field no record holds a value for is typed null (NullType) on
+Glue, whatever Spark inferred; a frame from Parquet, CSV or a DataFrame (fromDF, a SQL node)
+keeps its column types. `_record_typed` names the top-level fields of the first kind
+(DropNullFields drops them when they hold no value).
+
 `toDF()` never shows hidden columns; choice fields come out as a struct with one
 member per type (as Glue's toDF does for unresolved choices).
 """
@@ -55,6 +61,7 @@ class DynamicFrame:
         stage_errors: DataFrame | None = None,
         prior_errors: list[DataFrame] | None = None,
         thresholds: tuple[int, int] = (0, 0),
+        record_typed=(),
     ):
         self._df = one_column_per_name(df)
         self.glue_ctx = glue_ctx
@@ -64,6 +71,7 @@ class DynamicFrame:
         self._prior_errors = list(prior_errors or [])
         # (stageThreshold, totalThreshold) of the transform that made this frame.
         self._thresholds = thresholds
+        self._record_typed = frozenset(record_typed) & set(self._data_names)
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -82,6 +90,7 @@ class DynamicFrame:
         choices: dict | None = None,
         stage_errors: DataFrame | None = None,
         name: str | None = None,
+        record_typed=None,
     ) -> DynamicFrame:
         prior = list(self._prior_errors)
         if self._stage_errors is not None:
@@ -93,6 +102,7 @@ class DynamicFrame:
             self._choices if choices is None else choices,
             stage_errors,
             prior,
+            record_typed=self._record_typed if record_typed is None else record_typed,
         )
 
     # -- columns -----------------------------------------------------------------------
@@ -243,10 +253,9 @@ class DynamicFrame:
                 if top in choices:
                     df = df.drop(kind_column(top))
                     del choices[top]
-            elif isinstance(df.schema[top].dataType, T.StructType):
-                df = df.withColumn(
-                    top, F.col(quote(top)).dropFields(".".join(quote(p) for p in parts[1:]))
-                )
+            else:
+                dtype = df.schema[top].dataType
+                df = df.withColumn(top, _drop_nested(F.col(quote(top)), dtype, parts[1:]))
         return self._derive(df, choices)
 
     @with_exact_names
@@ -300,6 +309,7 @@ class DynamicFrame:
         if top is None:
             raise LakehouseError(f"rename_field: no field {oldName!r} in {self._data_names}")
         df, choices = self._df, dict(self._choices)
+        typed = {new[0] if n == top else n for n in self._record_typed}
         if len(old) == 1 and len(new) == 1:
             df = df.withColumnRenamed(top, new[0])
             if top in choices:
@@ -312,7 +322,7 @@ class DynamicFrame:
                         ABSENT, lambda k: F.when(k == F.lit(top), F.lit(new[0])).otherwise(k)
                     ),
                 )
-            return self._derive(df, choices)
+            return self._derive(df, choices, record_typed=typed)
         value = _col(top, *old[1:])
         df = (
             df.withColumn(top, F.col(quote(top)).dropFields(".".join(quote(p) for p in old[1:])))
@@ -350,13 +360,20 @@ class DynamicFrame:
                 raise LakehouseError(f"ApplyMapping: mapping {m!r} must have 2, 3 or 4 items")
             src_parts, tgt_parts = split_path(src), split_path(tgt)
             top = self._resolve(src_parts[0], case_sensitive)
-            spark_t = gluetypes.spark_type_name(tgt_type)
-            if top is None or not _has_path(self._df.schema, [top, *src_parts[1:]]):
-                value = F.lit(None).cast(spark_t)
+            # Glue Studio's Change Schema names a nested column's type "array", "struct" or
+            # "map": the value keeps its own element types.
+            nested = str(tgt_type).strip().lower() in ("array", "struct", "map")
+            spark_t = None if nested else gluetypes.spark_type_name(tgt_type)
+            found = None
+            if top is not None:
+                found = _schema_path(self._df.schema, [top, *src_parts[1:]], case_sensitive)
+            if found is None:
+                value = F.lit(None) if nested else F.lit(None).cast(spark_t)
                 if len(tgt_parts) == 1:
                     missing_targets.append(tgt_parts[0])
             else:
-                value = _col(top, *src_parts[1:]).cast(spark_t)
+                value = _col(*found)
+                value = value if nested else value.cast(spark_t)
                 if len(src_parts) == 1 and len(tgt_parts) == 1:
                     absent_pairs.append((top, tgt_parts[0]))
             tops.setdefault(tgt_parts[0], []).append((tgt_parts[1:], value))
@@ -371,7 +388,8 @@ class DynamicFrame:
                 ]
             arr = F.filter(F.array(*parts), lambda x: x.isNotNull()) if parts else F.array()
             cols.append(F.when(F.size(arr) > 0, arr).alias(ABSENT))
-        return self._derive(self._df.select(*cols), {})
+        # The mapping names each target's type: the output is typed, not record-typed.
+        return self._derive(self._df.select(*cols), {}, record_typed=())
 
     def applyMapping(self, *args, **kwargs):  # noqa: N802
         if args and isinstance(args[0], DynamicFrame):
@@ -400,7 +418,9 @@ class DynamicFrame:
                 walk([f.name], f.dataType)
             else:
                 cols.append(F.col(quote(f.name)))
-        return self._derive(self._df.select(*cols))
+        df = self._df.select(*cols)
+        typed = {c for c in df.columns if c.split(".")[0] in self._record_typed}
+        return self._derive(df, record_typed=typed)
 
     # -- record transforms (Python, as on Glue) ----------------------------------------
     @with_exact_names
@@ -487,9 +507,10 @@ class DynamicFrame:
                 )
             ):
                 df = df.withColumn(fl.name, F.col(quote(fl.name)).cast(before))
-        return self._derive(df, parsed.choices, stage_errors=errors)._check_thresholds(
-            stageThreshold, totalThreshold
-        )
+        typed = df.columns  # the schema is re-inferred from the records f returned
+        return self._derive(
+            df, parsed.choices, stage_errors=errors, record_typed=typed
+        )._check_thresholds(stageThreshold, totalThreshold)
 
     # -- combining ---------------------------------------------------------------------
     @with_exact_names
@@ -534,12 +555,12 @@ class DynamicFrame:
             )
             r_cols.append(r_absent)
         right = right.select(*r_cols)
-        l_keys = [_join_key(self, k, "keys1") for k in paths1]
-        r_keys = [renames[_join_key(frame2, k, "keys2")] for k in paths2]
-        # Aliases keep the condition unambiguous when both sides share lineage (self-joins).
+        # Aliases keep the condition unambiguous when both sides share lineage (self-joins);
+        # a nested key path (`a.b`) compares that nested field, not the whole struct `a`.
         cond = [
-            F.col("__glue_l." + quote(a)) == F.col("__glue_r." + quote(b))
-            for a, b in zip(l_keys, r_keys, strict=True)
+            _key_column("__glue_l", self, a, "keys1")
+            == _key_column("__glue_r", frame2, b, "keys2", renames)
+            for a, b in zip(paths1, paths2, strict=True)
         ]
         joined = left.alias("__glue_l").join(right.alias("__glue_r"), on=cond, how="inner")
         joined = joined.select(
@@ -558,15 +579,15 @@ class DynamicFrame:
             if frame2._has_absent:
                 joined = joined.drop("__glue_absent_r")
         choices = {**self._choices, **right_choices}
-        out = DynamicFrame(
+        return DynamicFrame(
             joined,
             self.glue_ctx,
             self.name + frame2.name,
             choices,
             None,
             self._all_errors() + frame2._all_errors(),
+            record_typed=self._record_typed | {renames[n] for n in frame2._record_typed},
         )
-        return out
 
     @with_exact_names
     def union(
@@ -708,16 +729,55 @@ def union_frames(frames: list[DynamicFrame], glue_ctx, name: str = "") -> Dynami
         out = out.unionByName(p, allowMissingColumns=True)
     ordered = [quote(n) for n in all_names] + [quote(c) for c in out.columns if is_hidden(c)]
     errors = [e for fr in frames for e in fr._all_errors()]
-    return DynamicFrame(out.select(*ordered), glue_ctx, name, choices, None, errors)
+    typed = set().union(*(fr._record_typed for fr in frames))
+    return DynamicFrame(
+        out.select(*ordered), glue_ctx, name, choices, None, errors, record_typed=typed
+    )
 
 
-def _has_path(schema: T.StructType, parts: list[str]) -> bool:
+def _drop_nested(column: Column, dtype: T.DataType, parts: list[str]) -> Column:
+    """Drop a nested field; a path runs through structs and through arrays of structs (as
+    aws-glue-libs' DropNullFields paths do). A missing name leaves the value as it is."""
+    if isinstance(dtype, T.ArrayType) and isinstance(dtype.elementType, T.StructType):
+        return F.transform(column, lambda e: _drop_nested(e, dtype.elementType, parts))
+    if not isinstance(dtype, T.StructType) or parts[0] not in dtype.fieldNames():
+        return column
+    if len(parts) == 1:
+        return column.dropFields(quote(parts[0]))
+    inner = _drop_nested(column.getField(parts[0]), dtype[parts[0]].dataType, parts[1:])
+    return column.withField(quote(parts[0]), inner)
+
+
+def _key_column(alias: str, frame: DynamicFrame, path: str, option: str, renames=None) -> Column:
+    """A join key: the top-level field named exactly (renamed on frame2's side) then, for a
+    nested path `a.b`, the nested field."""
+    rest = split_path(path)[1:]
+    name = _join_key(frame, path, option)
+    col = F.col(alias + "." + quote((renames or {}).get(name, name)))
+    for part in rest:
+        col = col.getField(part)
+    return col
+
+
+def _schema_path(schema: T.StructType, parts: list[str], case_sensitive: bool) -> list[str] | None:
+    """The field names along a nested path as the schema spells them; None if it is missing.
+
+    Case-insensitive unless asked: ApplyMapping's `case_sensitive=False` covers nested names
+    too (an exact match wins over a case-insensitive one)."""
     dt: T.DataType = schema
+    found = []
     for p in parts:
-        if not isinstance(dt, T.StructType) or p not in dt.fieldNames():
-            return False
+        if not isinstance(dt, T.StructType):
+            return None
+        names = dt.fieldNames()
+        if p not in names:
+            lowered = [] if case_sensitive else [n for n in names if n.lower() == p.lower()]
+            if len(lowered) != 1:
+                return None
+            p = lowered[0]
+        found.append(p)
         dt = dt[p].dataType
-    return True
+    return found
 
 
 def _build_nested(entries: list[tuple[list[str], Column]]) -> Column:

@@ -4,14 +4,27 @@ Both call styles Glue Studio has generated:
 - `EvaluateDataQuality().process_rows(frame=, ruleset=, publishing_options=, additional_options=)`
   returns a DynamicFrameCollection with "ruleOutcomes", "rowLevelOutcomes" and "originalData";
 - `EvaluateDataQuality.apply(frame=, ruleset=, publishing_options=)` returns the rule outcomes.
+`additional_data_sources={"alias": frame}` names the reference datasets of ReferentialIntegrity,
+DatasetMatch, AggregateMatch, RowCountMatch, SchemaMatch and CustomSql (Glue Studio: the other
+inputs of a multi-input Evaluate Data Quality node).
+
 Rules are evaluated by localglue.dqdl on the frame's DataFrame. A failing rule does not fail
-the job (as in Glue); Studio's "fail job" option is an `assert` in the script itself.
+the job (as in Glue); Studio's "fail job" option is an `assert` in the script itself. Inside
+a job (after job.init) the evaluation's metrics are kept per evaluation context in the job's
+lake (`_dq/<context>/`), as Glue keeps a ruleset's statistics, for dynamic rules such as
+`RowCount > avg(last(3))` in later runs.
 """
 
 from __future__ import annotations
 
-from localglue import dqdl, events
+from localglue import bookmarks, dqdl, events
 from localglue.awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
+
+DEFAULT_CONTEXT = "default_context"  # Glue's default dataQualityEvaluationContext
+
+
+def _dataframe(frame):
+    return frame.toDF() if isinstance(frame, DynamicFrame) else frame
 
 
 class EvaluateDataQuality:
@@ -19,9 +32,21 @@ class EvaluateDataQuality:
     DATA_QUALITY_ROW_LEVEL_OUTCOMES_KEY = "rowLevelOutcomes"
     DATA_QUALITY_ORIGINAL_DATA_KEY = "originalData"
 
-    def _evaluate(self, frame: DynamicFrame, ruleset: str, publishing_options: dict | None):
-        evaluation = dqdl.Evaluation(frame.toDF(), ruleset)
-        context = (publishing_options or {}).get("dataQualityEvaluationContext", frame.name)
+    def _evaluate(
+        self,
+        frame: DynamicFrame,
+        ruleset: str,
+        publishing_options: dict | None,
+        additional_options: dict | None,
+        additional_data_sources: dict | None,
+    ):
+        context = (publishing_options or {}).get("dataQualityEvaluationContext", DEFAULT_CONTEXT)
+        run = bookmarks.current_run()
+        history = dqdl.History.in_lake(run.lake.root, context) if run is not None else None
+        sources = {alias: _dataframe(f) for alias, f in (additional_data_sources or {}).items()}
+        evaluation = dqdl.Evaluation(
+            frame.toDF(), ruleset, sources=sources, history=history, options=additional_options
+        )
         events.emit(
             "data_quality",
             context=context,
@@ -43,8 +68,11 @@ class EvaluateDataQuality:
         ruleset: str,
         publishing_options: dict | None = None,
         additional_options: dict | None = None,
+        additional_data_sources: dict | None = None,
     ) -> DynamicFrameCollection:
-        evaluation = self._evaluate(frame, ruleset, publishing_options)
+        evaluation = self._evaluate(
+            frame, ruleset, publishing_options, additional_options, additional_data_sources
+        )
         ctx = frame.glue_ctx
 
         def frames() -> dict[str, DynamicFrame]:
@@ -67,9 +95,13 @@ class EvaluateDataQuality:
         ruleset: str,
         publishing_options: dict | None = None,
         additional_options: dict | None = None,
+        additional_data_sources: dict | None = None,
         **_ignored,
     ) -> DynamicFrame:
-        rules_df = cls()._evaluate(frame, ruleset, publishing_options).rules_frame()
+        evaluation = cls()._evaluate(
+            frame, ruleset, publishing_options, additional_options, additional_data_sources
+        )
+        rules_df = evaluation.rules_frame()
         return DynamicFrame.fromDF(rules_df, frame.glue_ctx, cls.DATA_QUALITY_RULE_OUTCOMES_KEY)
 
     def __call__(self, frame, ruleset, publishing_options=None, additional_options=None, **kw):
@@ -83,7 +115,13 @@ class EvaluateDataQuality:
     def describe(cls) -> dict:
         return {
             "name": cls.__name__,
-            "args": ["frame", "ruleset", "publishing_options", "additional_options"],
+            "args": [
+                "frame",
+                "ruleset",
+                "publishing_options",
+                "additional_options",
+                "additional_data_sources",
+            ],
             "returns": "DynamicFrameCollection (process_rows) or DynamicFrame (apply)",
         }
 

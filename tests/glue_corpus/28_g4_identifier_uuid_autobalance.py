@@ -5,7 +5,7 @@ from pyspark.context import SparkContext
 from awsglue.context import GlueContext
 from awsglue.job import Job
 from awsglue.dynamicframe import DynamicFrame
-import gs_identifier
+import gs_sequence_id
 import gs_uuid
 import gs_repartition
 
@@ -26,7 +26,7 @@ job.init(args['JOB_NAME'], args)
 CustomerLanding_node1710000000281 = glueContext.create_dynamic_frame.from_options(format_options={"multiline": False}, connection_type="s3", format="json", connection_options={"paths": ["s3://corpus-lake/customer/landing/"], "recurse": True}, transformation_ctx="CustomerLanding_node1710000000281")
 
 # Script generated for node Identifier
-Identifier_node1710000000282 = CustomerLanding_node1710000000281.gs_identifier(colName="id")
+Identifier_node1710000000282 = CustomerLanding_node1710000000281.gs_sequence_id(colName="id")
 
 # Script generated for node UUID
 UUID_node1710000000283 = Identifier_node1710000000282.gs_uuid()

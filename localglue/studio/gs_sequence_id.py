@@ -1,8 +1,9 @@
 """Identifier: a numeric identifier per row (column "id" unless named), unique in the frame.
 With `unique`, the job's start time is part of it so that ids do not repeat across runs, and
-the column is a decimal instead of a long. (Module and parameter names inferred: no public
-Glue Studio export with this node was found; the ids are Spark's
-monotonically_increasing_id, distinct but not consecutive.)"""
+the column is a decimal instead of a long. Glue Studio writes `import gs_sequence_id` and
+`.gs_sequence_id(colName="transaction_id", unique=True)` (a public export:
+HakeemSalaudeen/salesproject-batch-processing-on-AWS, whose Redshift DDL types the column
+DECIMAL). The ids are Spark's monotonically_increasing_id, distinct but not consecutive."""
 
 import time
 
@@ -14,7 +15,7 @@ from localglue.studio.gs_common import enrich_df
 ROW_ID_DIGITS = 19
 
 
-def identifier(self, colName="id", unique=False):  # noqa: N803
+def sequence_id(self, colName="id", unique=False):  # noqa: N803
     row_id = F.monotonically_increasing_id()
     if unique:
         started_ms = int(time.time() * 1000)
@@ -23,4 +24,4 @@ def identifier(self, colName="id", unique=False):  # noqa: N803
     return self.withColumn(colName, row_id)
 
 
-enrich_df("gs_identifier", identifier)
+enrich_df("gs_sequence_id", sequence_id)
