@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from lakehouse.cli.job import add_catalog_case
+from lakehouse.cli import catalog_case
 from localglue.errors import LakehouseError
 
 
@@ -78,7 +78,7 @@ def register(sub) -> None:
         help="a job parameter the Glue console passed (--KEY VALUE to every job), for scripts "
         "that ask getResolvedOptions for it; repeatable",
     )
-    add_catalog_case(parser)
+    catalog_case.add_option(parser)
     parser.add_argument(
         "--rows", action="store_true", help="show example rows of privacy violations"
     )

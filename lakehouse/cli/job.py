@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from lakehouse.cli import catalog_case
 from localglue.errors import JobFailed, LakehouseError
 
 
@@ -27,7 +28,7 @@ def register(sub) -> None:
     parser.add_argument(
         "--verbose", action="store_true", help="print the full Python trace of a failed job"
     )
-    add_catalog_case(parser)
+    catalog_case.add_option(parser)
     parser.add_argument("script", metavar="SCRIPT", help="the exported Glue script (.py)")
     parser.add_argument(
         "glue_args",
@@ -42,7 +43,7 @@ def run(args) -> int:
     from lakehouse.cli import warm
 
     options = (["--lake", args.lake] if args.lake else []) + (["--verbose"] if args.verbose else [])
-    options += catalog_case_option(args)
+    options += catalog_case.forwarded(args)
     code = warm.submit(["job", *options, args.script, *args.glue_args], args.master)
     if code is not None:  # ran on the warm runtime (lakehouse warm)
         return code
@@ -69,26 +70,6 @@ def run(args) -> int:
     if not result.ok:
         raise_failure(result, args.verbose)
     return 0
-
-
-def add_catalog_case(parser) -> None:
-    """--catalog-case, for every command that runs Glue scripts (localglue/catalog_case.py)."""
-    from localglue.catalog_case import CHOICES, ENV
-
-    parser.add_argument(
-        "--catalog-case",
-        choices=CHOICES,
-        help="field names of a from_catalog read: data = the files' own names (Glue's model), "
-        "lower = lower-cased, as some learners' runs on AWS show (docs/fidelity.md); "
-        f"default ${ENV}, else data",
-    )
-
-
-def catalog_case_option(args) -> list[str]:
-    """--catalog-case as given, else as $STEDI_CATALOG_CASE sets it: for the warm runtime."""
-    from localglue.catalog_case import current
-
-    return ["--catalog-case", args.catalog_case or current()]
 
 
 def raise_failure(result, verbose: bool = False):

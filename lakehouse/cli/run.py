@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from lakehouse.cli.job import add_catalog_case, catalog_case_option
+from lakehouse.cli import catalog_case
 from stedi.tables import PROFILES
 
 
@@ -22,7 +22,7 @@ def register(sub) -> None:
     parser.add_argument(
         "--verbose", action="store_true", help="print the full Python trace of a failed job"
     )
-    add_catalog_case(parser)
+    catalog_case.add_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -35,7 +35,7 @@ def forwarded(args) -> list[str]:
         for flag, on in (("--no-validate", args.no_validate), ("--verbose", args.verbose))
         if on
     ]
-    return options + catalog_case_option(args)
+    return options + catalog_case.forwarded(args)
 
 
 def run_and_report(
