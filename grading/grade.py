@@ -109,6 +109,7 @@ def grade(
     keep_lake: bool = False,
     job_args: dict[str, str] | None = None,
     limits: execute.Limits | None = None,
+    catalog_case: str = "data",
 ) -> dict:
     say = progress or (lambda line: None)
     project = Path(project).resolve()
@@ -117,6 +118,7 @@ def grade(
     scripts = discover.find_scripts(project)
     ddl, skipped = discover.find_ddl(project)
     plan = make_plan(project, scripts, ddl, order, job_args)  # before any lake or Spark
+    plan.catalog_case = catalog_case
     lake = fresh_lake(lake_dir)
     lake.set_stand_ins(plan.stand_ins)  # kept in this Lake's memory: the jobs cannot move it
     sample = None if data else sample_data()

@@ -105,6 +105,7 @@ class Plan:
     job_args: dict[str, str] = field(default_factory=dict)  # --job-arg KEY=VALUE
     stand_ins: dict[str, str] = field(default_factory=dict)  # placeholder bucket -> stand-in
     notes: list[str] = field(default_factory=list)  # what the grade decided for the learner
+    catalog_case: str = "data"  # how the jobs' catalog reads name fields (--catalog-case)
 
     def job(self, name: str) -> JobPlan:
         return next(j for j in self.jobs if j.name == name)

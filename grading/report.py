@@ -73,10 +73,21 @@ def build(*, project, data, dataset, lake, plan, runs, found, counts, expected, 
         "ddl_skipped": [{"file": str(s.file), "reason": s.reason} for s in skipped_ddl],
         "notes": list(plan.notes),
         "job_args": sorted(plan.job_args),  # names only: values may hold account details
+        "catalog_case": plan.catalog_case,
         "privacy": privacy,
         "graphs": [str(g) for g in graphs],
         "screenshots": [str(s) for s in shots],
     }
+
+
+# How the jobs' catalog reads named fields, when not the default (--catalog-case data):
+# a grade under another model says so beside its counts (localglue/catalog_case.py).
+CATALOG_CASES = {"lower": "field names lower-cased, as some learners' runs on AWS show"}
+
+
+def catalog_reads(report: dict) -> str | None:
+    case = report.get("catalog_case", "data")
+    return f"{case} ({CATALOG_CASES[case]}; --catalog-case)" if case in CATALOG_CASES else None
 
 
 def _n(value) -> str:
@@ -194,6 +205,8 @@ def terminal(report: dict) -> str:
             lines.append(f"  {name}: {t['reason']}")
     match = report["counts_match"]
     lines.append(f"  counts match: {match or 'neither the rubric nor the strict counts'}")
+    if catalog_reads(report):
+        lines.append(f"  catalog reads: {catalog_reads(report)}")
     p = report["privacy"]
     leaked = [o for o in p["non_consenting_rows"] if o["rows"]]
     lines += ["", f"privacy: {p['status']}" + (f" ({p['reason']})" if p.get("reason") else "")]
@@ -260,6 +273,9 @@ def markdown(report: dict, folder: Path | None = None) -> str:
     out += [f"Project: `{report['project']}`  ",
             f"Data: {_data(report)}  ",
             f"Counts match: {report['counts_match'] or 'neither the rubric nor the strict counts'}"]  # fmt: skip
+    if catalog_reads(report):
+        out[-1] += "  "
+        out.append(f"Catalog reads: {catalog_reads(report)}")
     if report.get("isolation"):
         out[-1] += "  "
         out.append(f"Isolation: {_cell(_isolation(report['isolation']))}")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from localglue import bookmarks, events, job_errors, transaction
 from localglue.args import resolved as _global_args
+from localglue.catalog_case import chosen as catalog_case_chosen
 from localglue.lake import Lake, using
 from localglue.shim import glue_shim
 
@@ -101,8 +102,13 @@ def _script_environment(script: Path, argv: list[str]):
         sys.path[:] = saved_path
 
 
-def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResult:
-    """Run one exported script unchanged; a raised error becomes a FAILED JobResult."""
+def run_script(
+    script_path, argv: list[str], lake: Lake, spark=None, catalog_case: str | None = None
+) -> JobResult:
+    """Run one exported script unchanged; a raised error becomes a FAILED JobResult.
+
+    `catalog_case` ("data" or "lower", localglue/catalog_case.py): how its catalog reads name
+    fields; None: $STEDI_CATALOG_CASE, else "data"."""
     from localglue.spark import get_spark, job_session
 
     script = Path(script_path).resolve()
@@ -115,6 +121,7 @@ def run_script(script_path, argv: list[str], lake: Lake, spark=None) -> JobResul
     with (
         using(lake),
         job_session(spark),  # Glue gives every job run its own session: conf, views, UDFs
+        catalog_case_chosen(catalog_case),
         glue_shim(),
         events.collect() as collected,
         _script_environment(script, argv),
@@ -163,6 +170,7 @@ def run_jobs(
     display=None,
     stop_on_failure: bool = True,
     on_finish=None,
+    catalog_case: str | None = None,
 ) -> list[JobResult]:
     """Run (script, argv) pairs in order (one JVM, a new session each), reporting to a progress display;
     `on_finish(result)` after each job (what it wrote is committed by then)."""
@@ -173,7 +181,7 @@ def run_jobs(
     with display:
         for script, argv in jobs:
             display.start(job_name_from_argv(script, argv))
-            result = run_script(script, argv, lake, spark=spark)
+            result = run_script(script, argv, lake, spark=spark, catalog_case=catalog_case)
             display.finish(result)
             if on_finish is not None:
                 on_finish(result)

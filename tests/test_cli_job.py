@@ -1,9 +1,12 @@
 """`python -m lakehouse job`: runner options before SCRIPT, Glue arguments after it, verbatim."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from lakehouse.cli import main
 
@@ -70,3 +73,43 @@ def test_job_error_is_glue_style_short_first_line_names_script_line_and_column(l
 def test_cli_job_missing_script_is_a_usage_error(lake, capsys):
     assert main(["job", "--lake", str(lake.root), "nope.py"]) == 2
     assert "nope.py does not exist" in capsys.readouterr().err
+
+
+@pytest.fixture
+def consenting_customers(lake):
+    """A catalog table of camelCase JSON: one customer who consented, one who did not."""
+    from localglue.catalog import Catalog, make_table_input
+
+    folder = lake.root / "case-lake" / "customer" / "landing"
+    folder.mkdir(parents=True)
+    records = [{"email": "a@x", "shareWithResearchAsOfDate": 5}, {"email": "b@x"}]
+    (folder / "a.json").write_text("".join(json.dumps(r) + "\n" for r in records))
+    columns = [("email", "string"), ("sharewithresearchasofdate", "bigint")]
+    table = make_table_input("customers", "s3://case-lake/customer/landing/", columns, "json")
+    Catalog(lake).ensure_database("stedi")
+    Catalog(lake).upsert_table("stedi", table)
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "rows"),
+    [([], None, 0), (["--catalog-case", "lower"], None, 1), ([], "lower", 1)],
+    ids=["data-by-default", "flag-lower", "env-lower"],
+)
+def test_cli_job_catalog_case_decides_what_a_lower_case_filter_keeps(
+    spark, lake, consenting_customers, capsys, monkeypatch, flag, env, rows
+):
+    if env:
+        monkeypatch.setenv("STEDI_CATALOG_CASE", env)
+    script = str(SCRIPTS / "consent_filter_on_catalog.py")
+    assert main(["job", "--lake", str(lake.root), *flag, script]) == 0
+    out = capsys.readouterr().out.rstrip()
+    assert out.startswith("job consent_filter_on_catalog: RUNNING") and out.endswith(
+        f"s, rows written {rows}"
+    ), out
+
+
+def test_a_catalog_case_the_runtime_does_not_know_is_a_usage_error(lake, capsys, monkeypatch):
+    monkeypatch.setenv("STEDI_CATALOG_CASE", "upper")
+    assert main(["job", "--lake", str(lake.root), str(SCRIPTS / "raises.py")]) == 2
+    err = capsys.readouterr().err
+    assert "catalog case 'upper' is not one of data, lower" in err

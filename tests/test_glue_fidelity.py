@@ -200,6 +200,47 @@ def test_glue_studio_dropfields_after_a_join_of_catalog_frames_keeps_only_the_re
 
 
 @pytest.mark.parametrize(
+    ("case", "left"),
+    [
+        (None, ["email", "serialNumber"]),
+        ("lower", ["email", "serialnumber", "sharewithresearchasofdate"]),
+    ],
+    ids=["default", "lower"],
+)
+def test_a_camel_case_drop_fields_on_a_catalog_frame_drops_the_field_by_default_not_under_lower(
+    glue, catalog_customers, monkeypatch, case, left
+):
+    """Glue Studio writes camelCase DropFields paths for a catalog frame of camelCase JSON. By
+    default (no flag, no $STEDI_CATALOG_CASE) the frame keeps the data's names and the path
+    drops the field; under `lower` the names no longer match and nothing is dropped."""
+    from localglue.catalog_case import ENV, chosen
+
+    monkeypatch.delenv(ENV, raising=False)
+    with chosen(case):
+        frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="customers")
+        out = frame.drop_fields(["shareWithResearchAsOfDate"])
+    assert out.toDF().columns == left
+
+
+@pytest.mark.parametrize(("case", "kept"), [("data", []), ("lower", ["a@x"])])
+def test_catalog_case_lower_lets_a_filter_on_the_lower_case_consent_key_keep_the_consenting_customers(
+    glue, catalog_customers, case, kept
+):
+    """Glue Studio writes the catalog's lower-case name into a Filter node. On the files' own
+    names (`data`, the default) the key is missing: KeyError, the record is dropped, no
+    customer kept. Runs on AWS that kept 482 customers this way fit `--catalog-case lower`
+    (docs/fidelity.md): there the one customer who consented is kept; one whose date is null
+    (TypeError) or who has no key (KeyError) is dropped."""
+    from localglue.awsglue.transforms import Filter
+    from localglue.catalog_case import chosen
+
+    with chosen(case):
+        frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="customers")
+        out = Filter.apply(frame=frame, f=lambda row: row["sharewithresearchasofdate"] > 0)
+    assert sorted(r["email"] for r in out.records()) == kept
+
+
+@pytest.mark.parametrize(
     ("transform", "expected"),
     [
         (lambda f: f.select_fields(["email", "serialnumber"]), ["email"]),

@@ -8,6 +8,9 @@ outputs" / "DynamicFrame class" / "GlueContext class"):
 - every source keeps the data's own field names: a catalog read of JSON computes its schema
   from the records, not from the catalog's (lower-case) columns, which are used only when the
   Location holds no file. Evidence (learners' Athena scan sizes): docs/fidelity.md.
+  Some learners' runs on AWS show lower-cased names instead; `--catalog-case lower`
+  (localglue/catalog_case.py) reproduces them: every name lower-cased, each record still
+  holding only the keys it had.
 """
 
 from __future__ import annotations
@@ -156,6 +159,38 @@ def test_from_catalog_json_keeps_the_datas_own_field_names(glue, lake):
     )
     assert frame.toDF().columns == ["serialNumber", "shareWithResearchAsOfDate"]
     assert {"serialNumber": "s2"} in frame.records()  # key presence as read
+
+
+@pytest.mark.parametrize(
+    ("case", "names"),
+    [
+        ("data", ["serialNumber", "shareWithResearchAsOfDate"]),
+        ("lower", ["serialnumber", "sharewithresearchasofdate"]),
+    ],
+)
+def test_from_catalog_names_fields_as_the_catalog_case_says(glue, lake, case, names):
+    """`--catalog-case lower`: the names lower-cased; a record still holds only its own keys
+    (a non-consenting customer without the consent key stays without it)."""
+    from localglue.catalog_case import chosen
+
+    _catalog_table(lake, "customers", "json")
+    put(
+        lake,
+        "tables/customers/a.json",
+        lines({"serialNumber": "s1", "shareWithResearchAsOfDate": 5}, {"serialNumber": "s2"}),
+    )
+    with chosen(case):
+        frame = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="customers")
+    assert frame.toDF().columns == names
+    assert {names[0]: "s2"} in frame.records()
+
+
+def test_catalog_case_lower_leaves_s3_reads_as_the_files_name_them(glue, lake):
+    from localglue.catalog_case import chosen
+
+    put(lake, "landing/a.json", lines({"serialNumber": "s1"}))
+    with chosen("lower"):
+        assert read_json(glue).toDF().columns == ["serialNumber"]
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])

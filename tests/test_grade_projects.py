@@ -10,8 +10,9 @@ JSON, CSV and Parquet outputs in every codec a Studio target offers (snappy, lz4
 gzip, zstd); file names with spaces, hyphens and parentheses; a bucket written as a CI
 secret placeholder; paths built from a job parameter (`--job-arg`); a job that fails; jobs
 that all succeed and write 0 rows; a folder read by one job and written by none that is not
-landing; two scripts writing one table. The runs use a small generated sample, whose
-manifest gives the expected counts.
+landing; two scripts writing one table; Glue Studio jobs keyed by the catalog's lower-case
+column names, graded under both `--catalog-case` models. The runs use a small generated
+sample, whose manifest gives the expected counts.
 """
 
 from __future__ import annotations
@@ -194,6 +195,32 @@ def assert_no_data_rows(report_dir: Path, terminal_text: str) -> None:
     assert any(name.startswith("count_") for name in texts), "screenshot sidecars checked too"
     for name, text in texts.items():
         assert "@" not in text and "examples" not in text, name
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", ["data", "lower"])
+def test_studio_jobs_keyed_by_the_catalogs_lower_case_names_grade_as_the_catalog_case_says(
+    case, sample, tmp_path, capsys
+):
+    """Studio writes the catalog's `sharewithresearchasofdate` and `serialnumber` into Filter,
+    Join and DropFields nodes. On the files' own names (the default) the Filter drops every
+    customer and the step trainer Join has no key; `--catalog-case lower` grades the project
+    as runs on AWS that lower-cased catalog frames would have gone (docs/fidelity.md)."""
+    args = ["--catalog-case", case] if case == "lower" else []
+    code, report = grade_cli(PROJECTS / "catalog_lower_case_keys", sample, tmp_path, *args)
+    assert report["catalog_case"] == case
+    said, lower = "catalog reads: lower (field names lower-cased", case == "lower"
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert (said in terminal(report), said.capitalize() in markdown) == (lower, lower)
+    if lower:
+        assert code == 0 and report["status"] == "passed"
+        assert {t["status"] for t in report["tables"].values()} == {"ok"}
+        return
+    assert code == 1
+    assert [j["status"] for j in report["jobs"]] == ["SUCCEEDED"] * 3 + ["FAILED", "SKIPPED"]
+    [failed] = [j for j in report["jobs"] if j["status"] == "FAILED"]
+    assert "keys1 'serialnumber' is not a field of the frame" in failed["error"]
+    assert report["tables"]["customer_trusted"]["status"] == "empty"
 
 
 @pytest.mark.e2e

@@ -66,7 +66,9 @@ def run_job(job, plan, lake, spark, memory_limit: int) -> dict:
     except Exception as exc:  # noqa: BLE001 - a crawl of what an earlier job wrote
         cause = one_line(f"{type(exc).__name__}: {exc}")
         return {"status": FAILED, "error": f"its input tables could not be crawled: {cause}"}
-    result = run_script(job.path, ["--JOB_NAME", job.name, *plan.argv], lake, spark=spark)
+    argv = ["--JOB_NAME", job.name, *plan.argv]
+    # The model comes in the plan: this process's environment holds no $STEDI_CATALOG_CASE.
+    result = run_script(job.path, argv, lake, spark=spark, catalog_case=plan.catalog_case)
     if result.ok:
         # A failure leaves the created table without columns; the grader counts files anyway.
         with contextlib.suppress(Exception):

@@ -1,7 +1,7 @@
 """`python -m lakehouse grade PROJECT_DIR [--data DIR] [--lake DIR] [--keep-lake]
 [--report-dir DIR] [--order SCRIPT ...] [--job-arg KEY=VALUE ...] [--rows] [--json]
-[--job-timeout S] [--memory-limit SIZE]`: run a learner's own Glue scripts, in a child process
-walled off from the grader, and grade them.
+[--job-timeout S] [--memory-limit SIZE] [--catalog-case data|lower]`: run a learner's own Glue
+scripts, in a child process walled off from the grader, and grade them.
 
 `grade SUBMISSION... | --class DIR [--jobs N] [--force] [--submission-timeout S]` grades a
 class: every folder, .zip, .tar.gz/.tgz or git bundle, side by side, each in a grade process
@@ -19,6 +19,7 @@ import signal
 import sys
 from pathlib import Path
 
+from lakehouse.cli import catalog_case
 from localglue.errors import LakehouseError
 
 
@@ -128,6 +129,7 @@ def register(sub) -> None:
         help="a job parameter the Glue console passed (--KEY VALUE to every job), for scripts "
         "that ask getResolvedOptions for it; repeatable",
     )
+    catalog_case.add_option(parser)
     parser.add_argument(
         "--rows", action="store_true", help="show example rows of privacy violations"
     )
@@ -187,6 +189,7 @@ def run_one(args, project: str) -> int:
     from grading.execute import Limits, default_memory
     from grading.grade import default_report_dir, error_report, grade
     from grading.report import PASSED, terminal
+    from localglue.catalog_case import current
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -205,6 +208,7 @@ def run_one(args, project: str) -> int:
             keep_lake=args.keep_lake,
             job_args=job_args(args.job_arg),
             limits=Limits(args.job_timeout, args.memory_limit or default_memory()),
+            catalog_case=args.catalog_case or current(),  # the child does not see $STEDI_*
         )
     except LakehouseError as exc:
         doc = error_report(project, _first_line(exc, str(exc)), folder)

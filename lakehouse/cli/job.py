@@ -1,4 +1,4 @@
-"""`python -m lakehouse job [--lake DIR] [--master URL] SCRIPT [GLUE_ARGS...]`.
+"""`python -m lakehouse job [--lake DIR] [--master URL] [--catalog-case data|lower] SCRIPT [GLUE_ARGS...]`.
 
 Runner options go before SCRIPT; everything after it is the script's sys.argv[1:],
 verbatim, as Glue passes job arguments (`--JOB_NAME x --job-bookmark-option ...`).
@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from lakehouse.cli import catalog_case
 from localglue.errors import JobFailed, LakehouseError
 
 
@@ -27,6 +28,7 @@ def register(sub) -> None:
     parser.add_argument(
         "--verbose", action="store_true", help="print the full Python trace of a failed job"
     )
+    catalog_case.add_option(parser)
     parser.add_argument("script", metavar="SCRIPT", help="the exported Glue script (.py)")
     parser.add_argument(
         "glue_args",
@@ -41,6 +43,7 @@ def run(args) -> int:
     from lakehouse.cli import warm
 
     options = (["--lake", args.lake] if args.lake else []) + (["--verbose"] if args.verbose else [])
+    options += catalog_case.forwarded(args)
     code = warm.submit(["job", *options, args.script, *args.glue_args], args.master)
     if code is not None:  # ran on the warm runtime (lakehouse warm)
         return code
@@ -58,7 +61,12 @@ def run(args) -> int:
         for line in recover(lake):
             print(f"recovered: {line}")
         spark = get_spark(args.master)
-        [result] = run_jobs([(script, with_job_name(script, args.glue_args))], lake, spark=spark)
+        [result] = run_jobs(
+            [(script, with_job_name(script, args.glue_args))],
+            lake,
+            spark=spark,
+            catalog_case=args.catalog_case,
+        )
     if not result.ok:
         raise_failure(result, args.verbose)
     return 0

@@ -1,7 +1,9 @@
-"""`python -m lakehouse run [--profile rubric|strict] [--lake DIR] [--master URL] [--no-validate]`."""
+"""`python -m lakehouse run [--profile rubric|strict] [--lake DIR] [--master URL] [--no-validate]
+[--catalog-case data|lower]`."""
 
 from __future__ import annotations
 
+from lakehouse.cli import catalog_case
 from stedi.tables import PROFILES
 
 
@@ -20,6 +22,7 @@ def register(sub) -> None:
     parser.add_argument(
         "--verbose", action="store_true", help="print the full Python trace of a failed job"
     )
+    catalog_case.add_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -32,7 +35,7 @@ def forwarded(args) -> list[str]:
         for flag, on in (("--no-validate", args.no_validate), ("--verbose", args.verbose))
         if on
     ]
-    return options
+    return options + catalog_case.forwarded(args)
 
 
 def run_and_report(
@@ -130,11 +133,13 @@ def run(args) -> int:
     code = warm.submit(["run", *forwarded(args)], args.master)
     if code is not None:  # ran on the warm runtime (lakehouse warm)
         return code
+    from localglue.catalog_case import chosen
     from localglue.lake import Lake
 
     lake = Lake(args.lake)
     with preload_validation(not args.no_validate) as preloaded:
-        run_and_report(args.profile, lake, args.master, args.verbose, preloaded)
+        with chosen(args.catalog_case):
+            run_and_report(args.profile, lake, args.master, args.verbose, preloaded)
         print_counts(lake, args.profile)
         if args.no_validate:
             return 0

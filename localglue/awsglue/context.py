@@ -43,7 +43,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from localglue import events, partitions, sinks, transaction
+from localglue import catalog_case, events, partitions, sinks, transaction
 from localglue import lake as lake_mod
 from localglue.awsglue.dynamicframe import (
     DynamicFrame,
@@ -61,7 +61,7 @@ from localglue.catalog import (
 )
 from localglue.errors import LakehouseError
 from localglue.exact_names import with_exact_names
-from localglue.json_source import list_files, read_json
+from localglue.json_source import ABSENT, kind_column, list_files, read_json
 from localglue.parquet_schema import footer_schema
 
 DEFAULT_RETENTION_HOURS = 168
@@ -223,6 +223,8 @@ class GlueContext:
             frame = self._read(files, fmt, options, transformation_ctx, base, name=table_name)
         if not frame._data_names:
             frame = self._empty(table_name, _catalog_schema(table))
+        elif catalog_case.current() == catalog_case.LOWER:
+            frame = _lower_case(frame)
         return frame
 
     def _read_partitions(self, table, chosen, fmt, options, transformation_ctx) -> DynamicFrame:
@@ -836,6 +838,32 @@ def _catalog_schema(table: dict) -> T.StructType:
     from localglue.gluetypes import from_hive
 
     return T.StructType([T.StructField(n, from_hive(h)) for n, h in table_columns(table)])
+
+
+def _lower_case(frame: DynamicFrame) -> DynamicFrame:
+    """The frame with lower-cased field names (`--catalog-case lower`); of two names that
+    differ only in case, the first is kept. Each record keeps only the keys it had."""
+    kept = {}
+    for n in frame._data_names:
+        kept.setdefault(n.lower(), n)
+    kinds = {kind_column(n): kind_column(low) for low, n in kept.items()}
+    cols = [F.col(quote(n)).alias(low) for low, n in kept.items()]
+    for c in frame._df.columns:
+        if c == ABSENT:
+            cols.append(F.transform(ABSENT, F.lower).alias(ABSENT))
+        elif c in kinds:
+            cols.append(F.col(quote(c)).alias(kinds[c]))
+    choices = {low: frame._choices[n] for low, n in kept.items() if n in frame._choices}
+    return DynamicFrame(
+        frame._df.select(*cols),
+        frame.glue_ctx,
+        frame.name,
+        choices,
+        frame._stage_errors,
+        frame._prior_errors,
+        frame._thresholds,
+        {n.lower() for n in frame._record_typed},
+    )
 
 
 def _push_down(frame: DynamicFrame, predicate: str) -> DynamicFrame:
