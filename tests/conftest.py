@@ -89,6 +89,7 @@ def pytest_collection_modifyitems(config, items):
     workerinput = getattr(config, "workerinput", {})
     if "stedi_groups" in workerinput:  # an xdist worker: tell the controller (below)
         path = Path(workerinput["stedi_groups"]) / f"{workerinput['workerid']}.json"
+        path.parent.mkdir(exist_ok=True)  # a worker that replaces a crashed one comes later
         path.write_text(json.dumps({k: v for k, v in groups.items() if v}))
 
 
