@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,9 @@ SHARED_DATA = Path(
 # Modules whose tests take seconds each (whole pipelines, GX checkpoints, hypothesis through
 # Spark): marked `slow`, so `make test-fast` (-m "not e2e and not slow") is the inner loop.
 SLOW_MODULES = {
+    "test_aws_moto",  # every test a setup or deploy against the moto server: 5-20 s each
     "test_beyond_one_machine",
+    "test_ci_gate",  # a pytest run inside the test
     "test_crash_safety",
     "test_dqdl_render_roundtrip",
     "test_glue_studio_script",
@@ -38,17 +43,90 @@ SLOW_MODULES = {
 }
 
 
-def pytest_collection_modifyitems(items):
-    """`slow` by module; every user of the shared-data lakes (or of the `make run` checkout) on
-    one xdist worker, so that `-n 2 --dist loadgroup` builds each once, not once per worker."""
+# Session fixtures whose users share one xdist worker (`--dist loadgroup`), so that each is
+# built once, not once per worker: the shared-data lakes and the `make run` checkout.
+SHARED_BUILDS = ("shared_lake", "after_make_run")
+
+
+def xdist_group_of(item, heavy: set[str]) -> str | None:
+    """The one xdist group of a test, or None: any test may go to any worker.
+
+    A session build's users go to its group; a module may name its group (test_warm.py). A
+    test of a heavy module using a module-scoped fixture of that module (a grade, a pipeline
+    run, a pip install) goes to its module's group: tests sent one by one to alternating
+    workers would build that fixture on each worker."""
+    fixtures = getattr(item, "fixturenames", ())
+    for name in SHARED_BUILDS:
+        if name in fixtures:
+            return name
+    if marker := item.get_closest_marker("xdist_group"):
+        return str(marker.args[0])
+    module = item.module.__name__
+    if module not in heavy:
+        return None  # a light module's fixture is cheaper than a whole module on one worker
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in info.name2fixturedefs.values() if info else ():
+        if any(d.scope == "module" and d.func.__module__ == module for d in defs):
+            return module.rsplit(".", 1)[-1]
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """`slow` by module; one xdist group per shared build (above); and the heavy modules first,
+    so that `-n 2 --dist loadgroup`, which deals tests out in collection order, starts the long
+    groups at once and ends on short tests rather than on one worker's long group."""
     for item in items:
         if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-        fixtures = getattr(item, "fixturenames", ())
-        if "shared_lake" in fixtures:
-            item.add_marker(pytest.mark.xdist_group("shared_lake"))
-        if "after_make_run" in fixtures:
-            item.add_marker(pytest.mark.xdist_group("after_make_run"))
+    heavy = {
+        item.module.__name__
+        for item in items
+        if item.get_closest_marker("e2e") or item.get_closest_marker("slow")
+    }
+    # Whole modules move, each keeping its order: module fixtures are built once per run of
+    # a module's tests. sort() is stable, so every worker collects the same order.
+    items.sort(key=lambda item: item.module.__name__ not in heavy)
+    groups = {item.nodeid: xdist_group_of(item, heavy) for item in items}
+    workerinput = getattr(config, "workerinput", {})
+    if "stedi_groups" in workerinput:  # an xdist worker: tell the controller (below)
+        path = Path(workerinput["stedi_groups"]) / f"{workerinput['workerid']}.json"
+        path.parent.mkdir(exist_ok=True)  # a worker that replaces a crashed one comes later
+        path.write_text(json.dumps({k: v for k, v in groups.items() if v}))
+
+
+# pytest 9 builds item.nodeid from item._id, so the "@group" suffix xdist 3.8 writes into
+# item._nodeid never reaches its scheduler and `xdist_group` marks group nothing. The workers
+# write each test's group to a file (above) and the controller's scheduler reads it.
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    if not hasattr(node.config, "stedi_groups"):
+        node.config.stedi_groups = tempfile.mkdtemp(prefix="xdist-groups-")
+    node.workerinput["stedi_groups"] = node.config.stedi_groups
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup" or not hasattr(config, "stedi_groups"):
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    folder = Path(config.stedi_groups)
+
+    class FileGroupScheduling(LoadGroupScheduling):
+        """LoadGroupScheduling whose groups are the ones the workers wrote down."""
+
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # every worker has sent its collection: files are written
+                files = sorted(folder.glob("*.json"))
+                self.groups = json.loads(files[0].read_text()) if files else {}
+                shutil.rmtree(folder, ignore_errors=True)
+            if nodeid in self.groups:
+                return "@" + self.groups[nodeid]
+            return super()._split_scope(nodeid)
+
+    return FileGroupScheduling(config, log)
 
 
 # Small, quiet, deterministic: set before the JVM starts.

@@ -221,6 +221,7 @@ def test_the_table_list_comes_from_the_glue_catalog(aws):
         athena.tables()
 
 
+@pytest.mark.slow  # a GX checkpoint: the module's only test of a minute under load
 def test_gx_runs_its_suite_through_the_athena_dialect_and_sends_the_suite_sql(aws, tmp_path):
     """GX's SQL datasource on awsathena+rest:// reaches Athena (here: moto) with the suite's
     SQL, {batch} replaced by the table. moto runs no SQL, so the expectations themselves

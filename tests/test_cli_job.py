@@ -41,6 +41,7 @@ def test_a_failed_jobs_error_text_is_printed_once(spark, lake, capsys):
     assert both.count("column machineLearning missing") == 1, both
 
 
+@pytest.mark.slow  # a `lakehouse job` process: its own JVM
 def test_job_error_is_glue_style_short_first_line_names_script_line_and_column(lake):
     """Like Glue's error summary (Failed Line Number, Spark Error Class): at most 5 stderr
     lines without --verbose, no logical plan, no Spark start-up chatter; the full trace goes to
