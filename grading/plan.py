@@ -65,6 +65,7 @@ class JobPlan:
     reads: list[Access] = field(default_factory=list)
     writes: list[Access] = field(default_factory=list)
     after: list[str] = field(default_factory=list)  # names of the jobs it depends on
+    inside_of: list[str] = field(default_factory=list)  # jobs writing inside a folder it reads
     error: str | None = None  # the script does not parse
 
     @property
@@ -234,17 +235,18 @@ def _accesses(job: JobPlan, tables: dict[str, CatalogTable], database: str) -> N
             )
 
 
-def _writes(job: JobPlan, access: Access) -> bool:
+def _writes(job: JobPlan, access: Access, inside: bool = True) -> bool:
     """Whether `job` writes what `access` reads: the table, the folder, a folder inside the
-    one read (a reader recurses), or a partition folder (`key=value/`) of the one written.
-    A job writing `customer/` does not write `customer/landing/`: its files land beside it."""
+    one read (a reader recurses; not counted with `inside=False`), or a partition folder
+    (`key=value/`) of the one written. A job writing `customer/` does not write
+    `customer/landing/`: its files land beside it."""
     for w in job.writes:
         if access.kind == "catalog" and w.table and w.table.lower() == access.table:
             return True
         if not (access.location and w.location):
             continue
         read, written = names.folder(access.location), names.folder(w.location)
-        if written.startswith(read):
+        if written == read or (inside and written.startswith(read)):
             return True
         below = read[len(written) :].strip("/").split("/") if read.startswith(written) else []
         if below and all("=" in part for part in below):
@@ -300,7 +302,9 @@ def _landing(jobs, tables, notes: list[str], project: Path) -> list[Landing]:
     found: dict[str, Landing] = {}
     for job in jobs:
         for read in job.reads:
-            if not read.location or any(_writes(o, read) for o in jobs if o is not job):
+            # A folder whose sub-folders jobs write (`accelerometer/`, read to copy it into
+            # `accelerometer/landing/`) still holds the delivered files when nobody writes it.
+            if not read.location or any(_writes(o, read, False) for o in jobs if o is not job):
                 continue
             zone = _says_written(read, tables)
             if zone:
@@ -328,7 +332,14 @@ def _landing(jobs, tables, notes: list[str], project: Path) -> list[Landing]:
             entry = found.setdefault(read.location, Landing(read.location, source))
             if read.table and read.table not in entry.tables:
                 entry.tables.append(read.table)
-    return list(found.values())
+    # A folder holding another landing folder is read through it (a recursive read of
+    # `customer/` sees `customer/landing/`): the delivered files are laid once, inside.
+    folders = {loc: names.folder(loc) for loc in found}
+    return [
+        entry
+        for loc, entry in found.items()
+        if not any(o != loc and f.startswith(folders[loc]) for o, f in folders.items())
+    ]
 
 
 def _is_draft(job: JobPlan, project: Path) -> bool:
@@ -373,12 +384,35 @@ def _writers_note(shared, ordered: list[JobPlan], project: Path, order) -> list[
     return notes
 
 
-def _order(jobs: list[JobPlan], project: Path) -> list[JobPlan]:
+def _order(jobs: list[JobPlan], project: Path, notes: list[str]) -> list[JobPlan]:
     """Each job after the jobs that write what it reads; of two ready, a draft or old copy
-    first, then the one Glue Studio made first (a learner ran it before the one they kept)."""
+    first, then the one Glue Studio made first (a learner ran it before the one they kept).
+
+    A job that reads a parent folder recursively (`accelerometer/`, to copy it into
+    `accelerometer/landing/`) also reads what later jobs write inside it; when that alone
+    closes a cycle, the job runs before them, as the learner must have run it."""
+    try:
+        return _topological(jobs, project, inside=True)
+    except PlanError:
+        ordered = _topological(jobs, project, inside=False)
+    for job in ordered:
+        later = [o for o in ordered[ordered.index(job) + 1 :] if o.name in job.inside_of]
+        if later:
+            notes.append(
+                f"{_rel(project, job.path)} reads a folder that holds the output of "
+                f"{', '.join(_rel(project, o.path) for o in later)}; it ran first, before "
+                "those outputs existed (the order the jobs' other reads allow)"
+            )
+    return ordered
+
+
+def _topological(jobs: list[JobPlan], project: Path, inside: bool) -> list[JobPlan]:
     for job in jobs:
         reads = job.reads
-        job.after = [o.name for o in jobs if o is not job and any(_writes(o, r) for r in reads)]
+        job.after = [
+            o.name for o in jobs if o is not job and any(_writes(o, r, inside) for r in reads)
+        ]
+        job.inside_of = [o.name for o in jobs if o is not job and any(_writes(o, r) for r in reads)]
     done: list[JobPlan] = []
     pending = list(jobs)
     while pending:
@@ -505,6 +539,6 @@ def make_plan(
             job.after = [o.name for o in chosen[:i] if any(_writes(o, r) for r in job.reads)]
         ordered = chosen
     else:
-        ordered = _order(chosen, project)
+        ordered = _order(chosen, project, notes)
     notes += _writers_note(shared, ordered, project, order)
     return Plan(project, ordered, landing, tables, database, not_run, job_args, stand_ins, notes)

@@ -56,6 +56,30 @@ def test_join_keeps_both_keys_and_dot_prefixes_frame2_duplicates(step_and_custom
     assert joined.count() == 2  # inner: "nobody" has no customer
 
 
+def test_a_join_of_a_join_output_keeps_one_field_per_name(step_and_customers, put_json):
+    """frame2 came out of a join on a shared key, so it holds `serialNumber` and
+    `.serialNumber`; joined to a frame that also has `serialNumber`, its own `serialNumber`
+    becomes `.serialNumber` too. A record holds one field per name: the renamed one is kept
+    (a public learner's machine-learning job joins such frames; it stopped here before)."""
+    from localglue.awsglue.transforms import Join
+
+    steps, customers = step_and_customers
+    trusted = Join.apply(
+        frame1=customers, frame2=steps, keys1=["serialNumber"], keys2=["serialNumber"]
+    )
+    readings = put_json(
+        "acc",
+        {"timestamp": 1, "user": "a@x", "serialNumber": "s1"},
+        {"timestamp": 2, "user": "b@x", "serialNumber": "s2"},
+    )
+    ml = Join.apply(
+        frame1=readings, frame2=trusted, keys1=["timestamp"], keys2=["sensorReadingTime"]
+    )
+    columns = ml.toDF().columns
+    assert columns.count(".serialNumber") == 1 and columns.count("serialNumber") == 1
+    assert sorted(r[".serialNumber"] for r in ml.records()) == ["s1", "s2"]
+
+
 def test_generated_dropfields_removes_the_dotted_join_duplicate(step_and_customers):
     from localglue.awsglue.transforms import DropFields, Join
 

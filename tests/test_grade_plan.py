@@ -357,6 +357,20 @@ def test_a_cycle_is_one_error_naming_the_scripts_and_the_order_flag(tmp_path):
     assert [j.name for j in plan.jobs] == ["two", "one"]
 
 
+def test_a_job_copying_a_parent_folder_into_landing_runs_first_and_the_plan_says_so(tmp_path):
+    """A learner's own landing job reads `customer/` recursively and writes
+    `customer/landing/`; later jobs write `customer/trusted/` inside the folder it reads.
+    That is no cycle: it ran before them, on the delivered files laid in `customer/`."""
+    (tmp_path / "customer_landing.py").write_text(CURATED_READ.format(reads="customer", writes="customer/landing"))  # fmt: skip
+    (tmp_path / "customer_trusted.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert [j.name for j in plan.jobs] == ["customer_landing", "customer_trusted"]
+    assert [(x.location, x.source) for x in plan.landing] == [("s3://b/customer/", "customer")]
+    [note] = plan.notes
+    assert note.startswith("customer_landing.py reads a folder that holds the output of ")
+    assert "customer_trusted.py" in note
+
+
 def test_a_landing_location_no_name_identifies_is_an_error(tmp_path):
     (tmp_path / "job.py").write_text(
         STUDIO.replace('from_catalog(database="db", table_name="{reads}")',

@@ -540,10 +540,18 @@ class DynamicFrame:
         left, right = self._df, frame2._df
         left_names = set(self._data_names)
         renames = {n: ("." + n if n in left_names else n) for n in frame2._data_names}
-        right_choices = {renames[k]: v for k, v in frame2._choices.items()}
-        r_cols = [F.col(quote(n)).alias(renames[n]) for n in frame2._data_names]
+        # A renamed field can meet a frame2 field already called `.name` (a frame that came
+        # out of an earlier join on a shared key): a record holds one field per name, and the
+        # renamed one, put last, is the one kept.
+        taken = {renames[n]: n for n in frame2._data_names if renames[n] == n}
+        taken.update({renames[n]: n for n in frame2._data_names if renames[n] != n})
+        kept = [n for n in frame2._data_names if taken[renames[n]] == n]
+        right_choices = {renames[k]: v for k, v in frame2._choices.items() if k in kept}
+        r_cols = [F.col(quote(n)).alias(renames[n]) for n in kept]
         r_cols += [
-            F.col(quote(kind_column(k))).alias(kind_column(renames[k])) for k in frame2._choices
+            F.col(quote(kind_column(k))).alias(kind_column(renames[k]))
+            for k in frame2._choices
+            if k in kept
         ]
         r_absent = None
         if frame2._has_absent:
