@@ -278,7 +278,9 @@ def _report(project, data, dataset, lake, plan, runs, landing, customers, expect
         doc["status"] = report.FAILED
         # Its rows were not checked for consent: the privacy check cannot pass on them.
         doc["privacy"]["status"] = report.FAILED
-        doc["privacy"].setdefault("unchecked", []).append(name)
+        unchecked = doc["privacy"].setdefault("unchecked", [])
+        if name not in unchecked:
+            unchecked.append(name)
     return doc
 
 

@@ -176,6 +176,7 @@ def check(
         }
         if blind:
             doc["reason"] = "; ".join(f"{o['table']}: {o['reason']}" for o in blind)
+            doc["unchecked"] = [o["table"] for o in blind]  # the tables it could not check
         return doc
     finally:
         con.close()

@@ -29,16 +29,13 @@ from stedi.tables import TABLE_NAMES
 
 STAMP = "submission.json"
 FILES = ("summary.json", "summary.csv", "summary.md", "summary.html")
-SHORT = {
-    "customer_landing": "customer",
-    "accelerometer_landing": "accelerometer",
-    "step_trainer_landing": "step trainer",
-    "customer_trusted": "customer",
-    "accelerometer_trusted": "accelerometer",
-    "step_trainer_trusted": "step trainer",
-    "customer_curated": "customer",
-    "machine_learning_curated": "machine learning",
-}
+
+
+def _short(table: str) -> str:
+    """`step_trainer_landing` -> "step trainer": the table's name without its zone."""
+    return table.rsplit("_", 1)[0].replace("_", " ")
+
+
 TINY = {"customer": "customer", "accelerometer": "accel.", "step trainer": "step tr.",
         "machine learning": "ML"}  # fmt: skip
 ZONES = (("landing", 3), ("trusted", 3), ("curated", 2))
@@ -235,7 +232,7 @@ def to_markdown(summary: dict) -> str:
            f"Grader {summary['grader']}, {summary['generated']}.", "",
            "Counts: plain = the rubric's, *italic* = the strict profile's, **bold** = neither; "
            "- = not found.", ""]  # fmt: skip
-    heads = [f"{SHORT[n]} {n.rsplit('_', 1)[1]}" for n in TABLE_NAMES]
+    heads = [f"{_short(n)} {n.rsplit('_', 1)[1]}" for n in TABLE_NAMES]
     out.append("| submission | verdict | match | " + " | ".join(heads)
                + " | privacy | first failure | time | copies |")  # fmt: skip
     out.append("|---|---|---|" + "--:|" * len(TABLE_NAMES) + "---|---|--:|---|")
@@ -414,7 +411,7 @@ def _row_html(i: int, r: dict) -> str:
 def to_html(summary: dict) -> str:
     t = summary["totals"]
     zones = "".join(f'<th colspan="{span}">{zone}</th>' for zone, span in ZONES)
-    heads = "".join(f'<th class="num" title="{n}">{TINY[SHORT[n]]}</th>' for n in TABLE_NAMES)
+    heads = "".join(f'<th class="num" title="{n}">{TINY[_short(n)]}</th>' for n in TABLE_NAMES)
     expected = ""
     for profile in ("rubric", "strict"):
         want = summary["expected"][profile]
