@@ -168,6 +168,37 @@ glueContext.write_dynamic_frame.from_options(frame=a, connection_type="s3", form
     }
 
 
+def test_plain_spark_reads_and_writes_place_landing_and_order_the_jobs(tmp_path):
+    """Hand-written jobs that move data with spark.read/df.write (a bucket per source, paths
+    with and without a trailing slash) are planned like Glue's own sources and sinks."""
+    job = "from awsglue.context import GlueContext\nglueContext = GlueContext(sc)\n"
+    (tmp_path / "customer_landing_to_trusted.py").write_text(
+        job
+        + """
+df = spark.read.json("s3://p6-customers/landing")
+df.filter("shareWithResearchAsOfDate IS NOT NULL").write.mode("overwrite").parquet("s3://p6-customers/trusted")
+"""
+    )
+    (tmp_path / "accelerometer_landing_to_trusted.py").write_text(job + """
+def main():
+    acc = spark.read.format("json").load("s3://p6-accelerometer/landing/")
+    cust = spark.read.parquet("s3://p6-customers/trusted/")
+    acc.join(cust, acc.user == cust.email).write.json("s3://p6-accelerometer/trusted/")
+main()
+""")  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert {(x.location, x.source) for x in plan.landing} == {
+        ("s3://p6-customers/landing/", "customer"),
+        ("s3://p6-accelerometer/landing/", "accelerometer"),
+    }
+    assert [j.name for j in plan.jobs] == [
+        "customer_landing_to_trusted",
+        "accelerometer_landing_to_trusted",
+    ]
+    [write] = plan.job("customer_landing_to_trusted").writes
+    assert (write.location, write.format) == ("s3://p6-customers/trusted/", "parquet")
+
+
 def test_the_job_order_follows_what_each_job_reads_not_the_file_names():
     plan = plan_of(PROJECTS / "handwritten_no_ddl")
     order = [j.name for j in plan.jobs]
