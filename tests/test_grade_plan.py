@@ -379,6 +379,19 @@ def test_a_script_saved_twice_is_one_glue_job_run_once(tmp_path):
     assert note.startswith("trusted zone/customer_landing_to_trusted.py is a copy of landing zone/")
 
 
+def test_a_studio_job_exported_again_under_another_name_is_run_once(tmp_path):
+    """Each export renumbers the SQL node's `SqlQuery<N>` variable; the node ids stay."""
+    job = STUDIO.format(reads="accelerometer_landing", writes="accelerometer/trusted") + (
+        'SqlQueryN = "select * from s"\n'
+        'q_node1737332385187 = sparkSqlQuery(glueContext, query=SqlQueryN, mapping={"s": a})\n'
+    )
+    (tmp_path / "accelerometer_landing_to_trusted.py").write_text(job.replace("N", "1623"))
+    (tmp_path / "customer_curated.py").write_text(job.replace("N", "1500"))
+    plan = plan_of(tmp_path)
+    assert [j.name for j in plan.jobs] == ["accelerometer_landing_to_trusted"]
+    assert plan.not_run == ["customer_curated.py"]
+
+
 def test_a_cycle_is_one_error_naming_the_scripts_and_the_order_flag(tmp_path):
     (tmp_path / "one.py").write_text(STUDIO.format(reads="two", writes="one"))
     (tmp_path / "two.py").write_text(STUDIO.format(reads="one", writes="two"))
