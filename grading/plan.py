@@ -499,9 +499,11 @@ def _copies_run_once(jobs: list[JobPlan], project: Path, notes: list[str]) -> li
         text = job.script.text if job.script else job.path.read_bytes().decode("latin-1")
         first = kept.setdefault(SQL_QUERY_NAME.sub("SqlQuery", text), job)
         if first is not job:
+            renamed = first.script is not None and first.script.text != text
+            same = "script but for Glue Studio's SqlQuery<N> name" if renamed else "script"
             notes.append(
                 f"{_rel(project, job.path)} is a copy of {_rel(project, first.path)} (the same "
-                "script): run once, as one Glue job"
+                f"{same}): run once, as one Glue job"
             )
     return list(kept.values())
 

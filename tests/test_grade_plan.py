@@ -390,6 +390,10 @@ def test_a_studio_job_exported_again_under_another_name_is_run_once(tmp_path):
     plan = plan_of(tmp_path)
     assert [j.name for j in plan.jobs] == ["accelerometer_landing_to_trusted"]
     assert plan.not_run == ["customer_curated.py"]
+    assert plan.notes == [
+        "customer_curated.py is a copy of accelerometer_landing_to_trusted.py (the same script "
+        "but for Glue Studio's SqlQuery<N> name): run once, as one Glue job"
+    ]
 
 
 def test_a_cycle_is_one_error_naming_the_scripts_and_the_order_flag(tmp_path):
