@@ -153,6 +153,27 @@ def test_a_bucket_per_source_names_the_source_when_the_key_does_not(location, ta
     assert names.rubric_table(names.location_name(location)) == table
 
 
+@pytest.mark.parametrize(
+    ("name", "zone"),
+    [("steptrainertrusted", "trusted"), ("customerlanding", "landing"),
+     ("machinelearningcurated", "curated"), ("step_trainer", None)],
+)  # fmt: skip
+def test_a_zone_run_together_with_the_source_is_still_the_zone(name, zone):
+    assert names.zone_of(name) == zone
+
+
+def test_a_trusted_folder_named_in_one_word_that_no_job_writes_is_not_landing(tmp_path):
+    """MazeParty's ML job reads `steptrainertrusted/`; the step trainer job writes inside it."""
+    s3_job = STUDIO.replace('from_catalog(database="db", table_name="{reads}")',
+                            'from_options(connection_type="s3", format="json", connection_options={{"paths": ["s3://b/{reads}/"]}})')  # fmt: skip
+    (tmp_path / "trainer.py").write_text(
+        s3_job.format(reads="steptrainerlanding", writes="steptrainertrusted/output")
+    )
+    (tmp_path / "ml.py").write_text(s3_job.format(reads="steptrainertrusted", writes="ml"))
+    plan = plan_of(tmp_path)
+    assert [x.location for x in plan.landing] == ["s3://b/steptrainerlanding/"]
+
+
 def test_landing_locations_in_one_bucket_per_source_are_identified_by_the_bucket(tmp_path):
     s3_job = '''from awsglue.context import GlueContext
 glueContext = GlueContext(sc)
