@@ -42,9 +42,10 @@ def source_of(text: str, columns: list[str] | None = None) -> str | None:
 
 
 def zone_of(text: str) -> str | None:
-    """The last zone word: `customer_landing_to_trusted` -> trusted."""
+    """The last zone word: `customer_landing_to_trusted` -> trusted; also at the end of a
+    word run together (`steptrainertrusted`, one bucket per source)."""
     stems = [w.rstrip("0123456789").removesuffix("s") for w in words(text)]
-    found = [w for w in stems if w in ZONES]
+    found = [z for w in stems for z in ZONES if w.endswith(z)]
     return found[-1] if found else None
 
 

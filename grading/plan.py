@@ -487,16 +487,23 @@ def _stand_ins(jobs, ddl, notes: list[str]) -> dict[str, str]:
     return dict.fromkeys(placeholders, STAND_IN_BUCKET)
 
 
+SQL_QUERY_NAME = re.compile(r"\bSqlQuery\d+\b")  # Glue Studio renumbers it on every export
+
+
 def _copies_run_once(jobs: list[JobPlan], project: Path, notes: list[str]) -> list[JobPlan]:
-    """Byte-identical scripts are one Glue job saved twice (a copy per folder): run once."""
+    """Scripts identical but for Glue Studio's `SqlQuery<N>` name are one Glue job saved twice
+    (a copy per folder, or one job exported again under another name; their node ids, the
+    nodes' creation times, are the same): run once."""
     kept: dict[str, JobPlan] = {}
     for job in jobs:
         text = job.script.text if job.script else job.path.read_bytes().decode("latin-1")
-        first = kept.setdefault(text, job)
+        first = kept.setdefault(SQL_QUERY_NAME.sub("SqlQuery", text), job)
         if first is not job:
+            renamed = first.script is not None and first.script.text != text
+            same = "script but for Glue Studio's SqlQuery<N> name" if renamed else "script"
             notes.append(
                 f"{_rel(project, job.path)} is a copy of {_rel(project, first.path)} (the same "
-                "script): run once, as one Glue job"
+                f"{same}): run once, as one Glue job"
             )
     return list(kept.values())
 

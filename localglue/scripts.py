@@ -19,7 +19,9 @@ known strings, and `args["NAME"]` of `args = getResolvedOptions(sys.argv, [...])
 reader is given the job's arguments. Anything else reads as None. `arguments` lists the
 names a script asks getResolvedOptions for.
 Hand-written scripts are read too: statements inside functions (a `main()`), `if`, `with`
-and `try` blocks are walked in source order.
+and `try` blocks are walked in source order, and plain Spark I/O on S3 (`spark.read.json(p)`,
+`spark.read.format("csv").load(p)`, `df.write.mode("overwrite").parquet(p)`, `.save(p)`) is an
+S3 source or sink like Glue's own, as the job reads and writes those paths on Glue too.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ SINK_CALLS = {
     "write_data_frame_from_catalog": "CatalogSink",
     "getSink": "S3Sink",
 }
+# DataFrameReader/DataFrameWriter methods that take the path; `load`/`save` take the format
+# from `.format(...)`/`format=`, else Spark's default source, Parquet.
+SPARK_IO_METHODS = {"json", "parquet", "csv", "orc", "text", "load", "save"}
+SPARK_DEFAULT_FORMAT = "parquet"
 
 
 @dataclass
@@ -209,14 +215,38 @@ class _Evaluator:
         return None
 
 
+def _is_spark_read(call: ast.Call) -> bool:
+    io = _spark_io(call)
+    return io is not None and io[0] == "read"
+
+
 def _chain_source(call: ast.Call) -> ast.Call:
     """The source call at the root of a method chain (`...from_catalog(...).toDF()`), else call."""
     inner = call.func.value if isinstance(call.func, ast.Attribute) else None
     while isinstance(inner, ast.Call):
-        if _suffix_match(dotted(inner.func), SOURCE_CALLS):
+        if _suffix_match(dotted(inner.func), SOURCE_CALLS) or _is_spark_read(inner):
             return inner
         inner = inner.func.value if isinstance(inner.func, ast.Attribute) else None
     return call
+
+
+def _spark_io(call: ast.Call) -> tuple[str, list[ast.Call]] | None:
+    """("read" | "write", the chain's calls, outermost first) for `<x>.read....json(path)` or
+    `<df>.write....save(path)`, else None."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in SPARK_IO_METHODS):
+        return None
+    chain, node = [call], func.value
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            chain.append(node)
+            node = node.func.value
+        elif isinstance(node, ast.Attribute):
+            if node.attr in ("read", "write"):
+                return node.attr, chain
+            node = node.value
+        else:
+            return None
 
 
 def _returns_its_collection(func: ast.FunctionDef) -> bool:
@@ -333,7 +363,9 @@ class _Reader:
             return
         source_kind = _suffix_match(callee, SOURCE_CALLS)
         sink_kind = _suffix_match(callee, SINK_CALLS)
-        if source_kind:
+        if _spark_io(value):
+            self._spark_access(var, value, callee, line)
+        elif source_kind:
             self._source(var, value, source_kind, callee, line)
         elif sink_kind:
             self._sink(var, value, sink_kind, callee, line)
@@ -421,6 +453,38 @@ class _Reader:
         self._add(Node(var, "S3Sink" if sink.kind == "s3" else "CatalogSink", line,
                        self._label(line, var), inputs, kw, callee))  # fmt: skip
 
+    def _spark_access(self, var, call, callee, line) -> None:
+        """`spark.read....json(path)`: an S3 source; `df.write....parquet(path)`: an S3 sink.
+        Only s3:// paths: anything else is no lake location (the runtime refuses it)."""
+        direction, chain = _spark_io(call)
+        method = call.func.attr
+        fmt, paths = None if method in ("load", "save") else method, []
+        for link in reversed(chain):  # inner calls first: the last .format/.option wins
+            name, kw = link.func.attr, self._kwargs(link)
+            args = [self.eval.value(a) for a in link.args]
+            if name == "format" and args:
+                fmt = args[0]
+            elif name == "option" and len(args) > 1 and args[0] == "path":
+                paths = [args[1]]
+            elif name == "options" and kw.get("path"):
+                paths = [kw["path"]]
+        kw = self._kwargs(call)
+        given = kw.get("path") or (self.eval.value(call.args[0]) if call.args else None)
+        paths = ([given] if isinstance(given, str) else list(given or [])) or paths
+        paths = [p for p in paths if isinstance(p, str) and re.match(r"s3[an]?://", p)]
+        fmt = kw.get("format") or fmt or SPARK_DEFAULT_FORMAT
+        if not paths:
+            return
+        if direction == "read":
+            self.sources.append(Source(var, "s3", line, paths, fmt))
+            self._add(Node(var, "S3Source", line, self._label(line, var), [], kw, callee))
+        else:
+            sink = Sink(var, "s3", line, path=paths[0], format=fmt)
+            inputs = self._inputs(call)
+            sink.input = inputs[0] if inputs else None
+            self.sinks[var] = sink
+            self._add(Node(var, "S3Sink", line, self._label(line, var), inputs, kw, callee))
+
     def _sql(self, var, call, callee, line) -> None:
         query = self._kw_node(call, "query", 1)
         mapping_node = self._kw_node(call, "mapping", 2)
@@ -499,6 +563,9 @@ class _Reader:
             return
         if _suffix_match(callee, SINK_CALLS):
             self._sink(f"sink@{line}", call, _suffix_match(callee, SINK_CALLS), callee, line)
+        elif io := _spark_io(spark := _chain_source(call)):  # also spark.read.json(p).cache()
+            var = f"{'source' if io[0] == 'read' else 'sink'}@{line}"
+            self._spark_access(var, spark, dotted(spark.func), line)
 
     def script(self) -> Script:
         return Script(

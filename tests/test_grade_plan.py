@@ -153,6 +153,27 @@ def test_a_bucket_per_source_names_the_source_when_the_key_does_not(location, ta
     assert names.rubric_table(names.location_name(location)) == table
 
 
+@pytest.mark.parametrize(
+    ("name", "zone"),
+    [("steptrainertrusted", "trusted"), ("customerlanding", "landing"),
+     ("machinelearningcurated", "curated"), ("step_trainer", None)],
+)  # fmt: skip
+def test_a_zone_run_together_with_the_source_is_still_the_zone(name, zone):
+    assert names.zone_of(name) == zone
+
+
+def test_a_trusted_folder_named_in_one_word_that_no_job_writes_is_not_landing(tmp_path):
+    """MazeParty's ML job reads `steptrainertrusted/`; the step trainer job writes inside it."""
+    s3_job = STUDIO.replace('from_catalog(database="db", table_name="{reads}")',
+                            'from_options(connection_type="s3", format="json", connection_options={{"paths": ["s3://b/{reads}/"]}})')  # fmt: skip
+    (tmp_path / "trainer.py").write_text(
+        s3_job.format(reads="steptrainerlanding", writes="steptrainertrusted/output")
+    )
+    (tmp_path / "ml.py").write_text(s3_job.format(reads="steptrainertrusted", writes="ml"))
+    plan = plan_of(tmp_path)
+    assert [x.location for x in plan.landing] == ["s3://b/steptrainerlanding/"]
+
+
 def test_landing_locations_in_one_bucket_per_source_are_identified_by_the_bucket(tmp_path):
     s3_job = '''from awsglue.context import GlueContext
 glueContext = GlueContext(sc)
@@ -166,6 +187,37 @@ glueContext.write_dynamic_frame.from_options(frame=a, connection_type="s3", form
         ("s3://p5-customers/landing/", "customer"),
         ("s3://p5-step-trainer/landing/", "step_trainer"),
     }
+
+
+def test_plain_spark_reads_and_writes_place_landing_and_order_the_jobs(tmp_path):
+    """Hand-written jobs that move data with spark.read/df.write (a bucket per source, paths
+    with and without a trailing slash) are planned like Glue's own sources and sinks."""
+    job = "from awsglue.context import GlueContext\nglueContext = GlueContext(sc)\n"
+    (tmp_path / "customer_landing_to_trusted.py").write_text(
+        job
+        + """
+df = spark.read.json("s3://p6-customers/landing")
+df.filter("shareWithResearchAsOfDate IS NOT NULL").write.mode("overwrite").parquet("s3://p6-customers/trusted")
+"""
+    )
+    (tmp_path / "accelerometer_landing_to_trusted.py").write_text(job + """
+def main():
+    acc = spark.read.format("json").load("s3://p6-accelerometer/landing/")
+    cust = spark.read.parquet("s3://p6-customers/trusted/")
+    acc.join(cust, acc.user == cust.email).write.json("s3://p6-accelerometer/trusted/")
+main()
+""")  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert {(x.location, x.source) for x in plan.landing} == {
+        ("s3://p6-customers/landing/", "customer"),
+        ("s3://p6-accelerometer/landing/", "accelerometer"),
+    }
+    assert [j.name for j in plan.jobs] == [
+        "customer_landing_to_trusted",
+        "accelerometer_landing_to_trusted",
+    ]
+    [write] = plan.job("customer_landing_to_trusted").writes
+    assert (write.location, write.format) == ("s3://p6-customers/trusted/", "parquet")
 
 
 def test_the_job_order_follows_what_each_job_reads_not_the_file_names():
@@ -346,6 +398,23 @@ def test_a_script_saved_twice_is_one_glue_job_run_once(tmp_path):
     assert plan.not_run == ["trusted zone/customer_landing_to_trusted.py"]
     [note] = plan.notes
     assert note.startswith("trusted zone/customer_landing_to_trusted.py is a copy of landing zone/")
+
+
+def test_a_studio_job_exported_again_under_another_name_is_run_once(tmp_path):
+    """Each export renumbers the SQL node's `SqlQuery<N>` variable; the node ids stay."""
+    job = STUDIO.format(reads="accelerometer_landing", writes="accelerometer/trusted") + (
+        'SqlQueryN = "select * from s"\n'
+        'q_node1737332385187 = sparkSqlQuery(glueContext, query=SqlQueryN, mapping={"s": a})\n'
+    )
+    (tmp_path / "accelerometer_landing_to_trusted.py").write_text(job.replace("N", "1623"))
+    (tmp_path / "customer_curated.py").write_text(job.replace("N", "1500"))
+    plan = plan_of(tmp_path)
+    assert [j.name for j in plan.jobs] == ["accelerometer_landing_to_trusted"]
+    assert plan.not_run == ["customer_curated.py"]
+    assert plan.notes == [
+        "customer_curated.py is a copy of accelerometer_landing_to_trusted.py (the same script "
+        "but for Glue Studio's SqlQuery<N> name): run once, as one Glue job"
+    ]
 
 
 def test_a_cycle_is_one_error_naming_the_scripts_and_the_order_flag(tmp_path):

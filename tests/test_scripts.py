@@ -105,6 +105,44 @@ def test_hand_written_scripts_are_read_inside_functions_with_fstrings_and_chains
     assert path[-1] == "CatalogSource" and "fromDF" in path
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ('a = spark.read.json("s3://b/accelerometer/landing")', ("s3", ["s3://b/accelerometer/landing"], "json")),
+        ('a = glueContext.spark_session.read.option("multiline", True).json(path="s3://b/x/")', ("s3", ["s3://b/x/"], "json")),
+        ('a = spark.read.format("csv").option("header", "true").load("s3://b/x/")', ("s3", ["s3://b/x/"], "csv")),
+        ('a = spark.read.load("s3://b/x/")', ("s3", ["s3://b/x/"], "parquet")),
+        ('a = spark.read.parquet("s3://b/x/").dropDuplicates()', ("s3", ["s3://b/x/"], "parquet")),
+        ('spark.read.json("s3://b/x/").createOrReplaceTempView("x")', ("s3", ["s3://b/x/"], "json")),
+    ],
+    ids=["json-no-slash", "spark_session-option-path-kw", "format-load", "load-default", "chained", "temp-view"],
+)  # fmt: skip
+def test_plain_spark_reads_of_s3_are_s3_sources_with_their_format(code, expected):
+    [source] = read(code).sources
+    assert (source.kind, source.paths, source.format) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ('df.write.mode("overwrite").json("s3://b/out")', ("s3://b/out", "json")),
+        ('df.write.format("json").mode("append").save("s3://b/out/")', ("s3://b/out/", "json")),
+        ('df.write.option("path", "s3://b/out/").save()', ("s3://b/out/", "parquet")),
+        ('df.coalesce(1).write.parquet("s3://b/out/")', ("s3://b/out/", "parquet")),
+    ],
+    ids=["json-no-slash", "format-save", "option-path", "after-a-transform"],
+)  # fmt: skip
+def test_plain_spark_writes_to_s3_are_s3_sinks_fed_by_their_frame(code, expected):
+    script = read('df = spark.read.json("s3://b/in/")\n' + code)
+    [sink] = script.sinks
+    assert (sink.kind, sink.path, sink.format, sink.input) == ("s3", *expected, "df")
+
+
+def test_plain_spark_io_outside_s3_is_neither_source_nor_sink():
+    script = read('df = spark.read.json("/tmp/x")\ndf.write.json("data/out")\nopen("f").read()')
+    assert (script.sources, script.sinks) == ([], [])
+
+
 def test_a_path_built_from_a_job_argument_reads_as_unknown():
     script = read('''
         a = glueContext.create_dynamic_frame.from_options(connection_type="s3", format="json", connection_options={"paths": [args["SRC"]]})
