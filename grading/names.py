@@ -79,11 +79,22 @@ def is_placeholder(bucket_name: str) -> bool:
     return PLACEHOLDER.search(bucket_name.replace("_", "-")) is not None
 
 
+# The name a Glue S3 sink gives a JSON or CSV file: `run-<epoch ms>-part-r-00000`, no extension.
+RUN_FILE = re.compile(r"run-(\d{13})-part-r-\d+(\.\w+)?")
+
+
+def run_file_stamp(uri: str) -> int | None:
+    """The epoch-ms stamp of the Glue run that wrote the one file `uri` names, or None."""
+    found = RUN_FILE.fullmatch(uri.rstrip("/").rsplit("/", 1)[-1])
+    return int(found.group(1)) if found else None
+
+
 def folder(uri: str) -> str:
-    """s3a://B/k (or s3://B/k/file.json) -> s3://B/k/: the folder a location names."""
+    """s3a://B/k (or s3://B/k/file.json, s3://B/k/run-<ms>-part-r-00000) -> s3://B/k/: the
+    folder a location names."""
     uri = re.sub(r"^s3[an]?://", "s3://", uri.strip())
     last = uri.rstrip("/").rsplit("/", 1)[-1]
-    if "." in last and not uri.endswith("/") and uri.count("/") > 3:
+    if ("." in last or run_file_stamp(uri)) and not uri.endswith("/") and uri.count("/") > 3:
         uri = uri.rsplit("/", 1)[0]  # a file: its folder
     return uri if uri.endswith("/") else uri + "/"
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from grading import names
@@ -55,6 +56,7 @@ class Access:
     table: str | None = None
     format: str | None = None
     format_options: dict = field(default_factory=dict)
+    run_file: str | None = None  # the one file a past Glue run wrote, when the path names it
 
 
 @dataclass
@@ -204,6 +206,8 @@ def _accesses(job: JobPlan, tables: dict[str, CatalogTable], database: str) -> N
         if s.kind == "s3":
             for p in s.paths:
                 job.reads.append(Access("s3", names.folder(p), s.line, format=s.format))
+                if names.run_file_stamp(p):
+                    job.reads[-1].run_file = p
         else:
             known = tables.get((s.table or "").lower())
             job.reads.append(
@@ -298,13 +302,30 @@ def _says_written(read: Access, tables: dict[str, CatalogTable]) -> str | None:
     return next((z for z in ("curated", "trusted") if z in zones), None)
 
 
+def _past_run_note(project: Path, job: JobPlan, read: Access, writer: JobPlan) -> str:
+    """A path naming one file a Glue run wrote (`run-<ms>-part-r-00000`) reads that file only:
+    a new run, here or on Glue, writes the folder under new names, so the read finds nothing."""
+    stamp = names.run_file_stamp(read.run_file)
+    written = datetime.fromtimestamp(stamp / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{_rel(project, job.path)} line {read.line} reads {read.run_file}, one file a Glue run "
+        f"wrote ({written}); {_rel(project, writer.path)} writes {read.location} under new file "
+        "names each run, so the read finds nothing, as in a fresh account"
+    )
+
+
 def _landing(jobs, tables, notes: list[str], project: Path) -> list[Landing]:
     found: dict[str, Landing] = {}
     for job in jobs:
         for read in job.reads:
             # A folder whose sub-folders jobs write (`accelerometer/`, read to copy it into
             # `accelerometer/landing/`) still holds the delivered files when nobody writes it.
-            if not read.location or any(_writes(o, read, False) for o in jobs if o is not job):
+            if not read.location:
+                continue
+            writers = [o for o in jobs if o is not job and _writes(o, read, False)]
+            if writers and read.run_file:
+                notes.append(_past_run_note(project, job, read, writers[0]))
+            if writers:
                 continue
             zone = _says_written(read, tables)
             if zone:

@@ -7,7 +7,10 @@ Pinned Glue behaviour:
   UPDATE_IN_DATABASE overwrites an existing table's schema, LOG leaves it unchanged
   ("Updating the schema, and adding new partitions in the Data Catalog using AWS Glue ETL jobs");
 - purge_s3_path deletes files OLDER than retentionPeriod hours, default 168 (7 days),
-  so by default freshly written files are kept (GlueContext class, purge_s3_path).
+  so by default freshly written files are kept (GlueContext class, purge_s3_path);
+- write_dynamic_frame.from_options / write_dynamic_frame_from_options take no getSink keywords
+  (updateBehavior, enableUpdateCatalog, partitionKeys): aws-glue-libs defines both without
+  **kwargs on every branch glue-1.0 .. glue-5.1, so Python raises TypeError before a write.
 """
 
 from __future__ import annotations
@@ -71,6 +74,39 @@ def test_sinks_append_so_a_rerun_duplicates_rows(glue, lake, frame):
     assert all(os.path.basename(f).startswith("run-") for f in second)
     back = glue.create_dynamic_frame.from_catalog(database="stedi", table_name="customer_trusted")
     assert back.count() == 2 * frame.count()
+
+
+@pytest.mark.parametrize(
+    ("keyword", "value"),
+    [
+        ("updateBehavior", "UPDATE_IN_DATABASE"),
+        ("enableUpdateCatalog", True),
+        ("partitionKeys", []),
+    ],
+)
+@pytest.mark.parametrize(
+    "writer", ["write_dynamic_frame.from_options", "write_dynamic_frame_from_options"]
+)
+def test_write_from_options_takes_no_getsink_keywords_as_the_awsglue_signature_says(
+    glue, lake, frame, writer, keyword, value
+):
+    """A learner who moves getSink's keywords onto from_options gets Glue's TypeError; the
+    partition keys belong in connection_options there (nadiaparsell's hand edit did this)."""
+    write = glue
+    for attribute in writer.split("."):
+        write = getattr(write, attribute)
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{keyword}'"):
+        write(
+            frame=frame,
+            connection_type="s3",
+            format="json",
+            connection_options={"path": TRUSTED},
+            **{keyword: value},
+        )
+    assert not data_files(lake), "nothing is written"
+    write(frame=frame, connection_type="s3", format="json",
+          connection_options={"path": TRUSTED, "partitionKeys": []})  # fmt: skip
+    assert data_files(lake)
 
 
 def test_getsink_creates_a_parquet_catalog_table_with_hive_types_and_partitions(glue, lake, frame):

@@ -506,3 +506,28 @@ def test_an_output_at_a_parent_folder_holds_only_its_own_files_not_other_tables_
     found = identify(plan, runs, lake, {"s3://b/customer/landing/": []})
     assert [Path(f).name for f in found["customer_curated"].files] == ["run-2"]
     assert [Path(f).name for f in found["customer_trusted"].files] == ["run-1"]
+
+
+def test_a_read_of_one_file_a_past_glue_run_wrote_runs_after_the_folders_writer_and_is_noted(
+    tmp_path,
+):
+    (tmp_path / "customer_trusted.py").write_text(CURATED_READ.format(reads="customer/landing", writes="customer/trusted"))  # fmt: skip
+    (tmp_path / "step_trainer.py").write_text(
+        CURATED_READ.format(reads="step_trainer/landing", writes="step_trainer/trusted").replace(
+            '"paths": ["s3://b/step_trainer/landing/"]',
+            '"paths": ["s3://b/step_trainer/landing/", "s3://b/customer/trusted/run-1742225156828-part-r-00000"]',
+        )
+    )  # fmt: skip
+    plan = plan_of(tmp_path)
+    assert plan.job("step_trainer").after == ["customer_trusted"]
+    assert sorted(x.location for x in plan.landing) == [
+        "s3://b/customer/landing/",
+        "s3://b/step_trainer/landing/",
+    ]
+    [note] = plan.notes
+    assert note == (
+        "step_trainer.py line 3 reads s3://b/customer/trusted/run-1742225156828-part-r-00000, "
+        "one file a Glue run wrote (2025-03-17 15:25 UTC); customer_trusted.py writes "
+        "s3://b/customer/trusted/ under new file names each run, so the read finds nothing, "
+        "as in a fresh account"
+    )
