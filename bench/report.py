@@ -246,10 +246,11 @@ def target_rows(results: dict) -> list[tuple[str, str, str, bool | None, str]]:
             grade.get("reason")
             or grade.get("error")
             or (
-                "what a grade does besides the jobs: 8 count images (about 0.1 s each, "
-                "matplotlib's text drawing; shared between two processes: 0.6 s), the report's "
-                "DuckDB counts and privacy checks (0.2 s), and jobs about 0.3 s slower while "
-                "the second process draws the job graphs"
+                "not itemised (totals only). Since the 1.33x of 2026-12-01 the grade runs the "
+                "learner's jobs behind a wall: a child process in its own namespaces with a "
+                "fresh JVM, a temporary HOME and a scrubbed environment, then the parent counts "
+                "and checks from the files; that wall is what a run does not pay (unmeasured "
+                "split), beside the count images and the report"
                 if grade.get("ratio", 0) > TARGETS["grade_vs_run"]
                 else ""
             ),
