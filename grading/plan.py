@@ -67,7 +67,6 @@ class JobPlan:
     reads: list[Access] = field(default_factory=list)
     writes: list[Access] = field(default_factory=list)
     after: list[str] = field(default_factory=list)  # names of the jobs it depends on
-    inside_of: list[str] = field(default_factory=list)  # jobs writing inside a folder it reads
     error: str | None = None  # the script does not parse
 
     @property
@@ -416,8 +415,8 @@ def _order(jobs: list[JobPlan], project: Path, notes: list[str]) -> list[JobPlan
         return _topological(jobs, project, inside=True)
     except PlanError:
         ordered = _topological(jobs, project, inside=False)
-    for job in ordered:
-        later = [o for o in ordered[ordered.index(job) + 1 :] if o.name in job.inside_of]
+    for at, job in enumerate(ordered):
+        later = [o for o in ordered[at + 1 :] if any(_writes(o, r) for r in job.reads)]
         if later:
             notes.append(
                 f"{_rel(project, job.path)} reads a folder that holds the output of "
@@ -433,7 +432,6 @@ def _topological(jobs: list[JobPlan], project: Path, inside: bool) -> list[JobPl
         job.after = [
             o.name for o in jobs if o is not job and any(_writes(o, r, inside) for r in reads)
         ]
-        job.inside_of = [o.name for o in jobs if o is not job and any(_writes(o, r) for r in reads)]
     done: list[JobPlan] = []
     pending = list(jobs)
     while pending:
