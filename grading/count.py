@@ -15,7 +15,8 @@ from pathlib import Path
 
 from grading import names, setup
 from grading.execute import SUCCEEDED, JobRun
-from grading.formats import Reader, Unreadable, one_line
+from grading.formats import REASON_CHARS, Reader, Unreadable
+from grading.messages import one_line
 from grading.plan import Plan
 from localglue.lake import Lake
 from stedi.tables import LANDING_BY_SOURCE, TABLE_NAMES
@@ -48,7 +49,7 @@ class TableCount:
 
 def unreadable(error: Exception) -> str:
     """The one-line reason a table's files could not be read (decoder or DuckDB error)."""
-    return one_line(error) or type(error).__name__
+    return one_line(str(error), REASON_CHARS) or type(error).__name__
 
 
 def count_table(con, reader: Reader, entry: FoundTable) -> TableCount:

@@ -22,6 +22,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from grading.messages import one_line
+
 CHUNK = 1 << 20
 # Hadoop codecs' default extensions (a Glue text part file ends with one when compressed).
 EXTENSION_CODECS = {
@@ -183,9 +185,7 @@ def _json_codec(codec: str) -> str:
     return "uncompressed" if codec == "none" else codec
 
 
-def one_line(text: str, limit: int = 200) -> str:
-    first = str(text).strip().splitlines()[0] if str(text).strip() else ""
-    return first if len(first) <= limit else first[: limit - 3] + "..."
+REASON_CHARS = 200  # the most of an error a table's one-line reason keeps
 
 
 def _parquet_codec(path: Path) -> str:
@@ -242,7 +242,7 @@ class Reader:
             except Unreadable:
                 raise
             except Exception as exc:  # noqa: BLE001 - a decoder's error is the file's reason
-                reason = one_line(exc) or type(exc).__name__
+                reason = one_line(str(exc), REASON_CHARS) or type(exc).__name__
                 raise Unreadable(f"{Path(file).name}: {reason}") from exc
         return self._done[key]
 

@@ -51,12 +51,12 @@ def decode(line: bytes) -> tuple[str, object]:
     return next(iter(message.items()))
 
 
-def one_line(error: str | None) -> str | None:
-    """The first line of an error, at most 300 characters."""
-    if not error:
+def one_line(error: str | None, limit: int = MAX_TEXT) -> str | None:
+    """The first line of an error, at most `limit` characters."""
+    if not error or not error.strip():
         return error
     first = error.strip().splitlines()[0]
-    return first if len(first) <= MAX_TEXT else first[: MAX_TEXT - 3] + "..."
+    return first if len(first) <= limit else first[: limit - 3] + "..."
 
 
 def _text(value, what: str, limit: int = MAX_TEXT) -> str:

@@ -90,7 +90,8 @@ def catalog_reads(report: dict) -> str | None:
     return f"{case} ({CATALOG_CASES[case]}; --catalog-case)" if case in CATALOG_CASES else None
 
 
-def _n(value) -> str:
+def num(value) -> str:
+    """43681 -> "43,681"; None -> "-" (the report's and the class summary's numbers)."""
     return "-" if value is None else f"{value:,}"
 
 
@@ -123,11 +124,11 @@ def _table_reason(name: str, t: dict) -> str:
         said = f"`{name}` was not found among the outputs (no job that ran wrote it)"
     elif t["status"] == "differs":
         said = (
-            f"`{name}` has {_n(t['rows'])} rows where the rubric expects {_n(t['expected'])} "
-            f"and strict {_n(t['expected_strict'])}{by}"
+            f"`{name}` has {num(t['rows'])} rows where the rubric expects {num(t['expected'])} "
+            f"and strict {num(t['expected_strict'])}{by}"
         )
     else:
-        said = f"`{name}` is {t['status']} ({_n(t['rows'])} rows){by}"
+        said = f"`{name}` is {t['status']} ({num(t['rows'])} rows){by}"
     return f"{said} (rule: {RULE_COUNTS})"
 
 
@@ -197,8 +198,8 @@ def terminal(report: dict) -> str:
     for name, t in report["tables"].items():
         reason = f": {t['reason']}" if t.get("reason") else ""
         lines.append(
-            f"  {name:<26} {_n(t['rows']):>9} {_n(t['expected']):>9} "
-            f"{_n(t['expected_strict']):>9}  {t['status']}{reason}"
+            f"  {name:<26} {num(t['rows']):>9} {num(t['expected']):>9} "
+            f"{num(t['expected_strict']):>9}  {t['status']}{reason}"
         )
     for name, t in report["tables"].items():
         if t.get("reason"):
@@ -216,8 +217,8 @@ def terminal(report: dict) -> str:
             f"  {o['table']}: {o['rows']:,} rows of non-consenting customers"
             + (f", let through by {by}" if by else "")
         )
-    lines.append(f"  readings before consent (shown): {_n(p['readings_before_consent']['rows'])}")
-    lines.append(f"  cross-customer pairs in ML (shown): {_n(p['cross_customer_pairs']['rows'])}")
+    lines.append(f"  readings before consent (shown): {num(p['readings_before_consent']['rows'])}")
+    lines.append(f"  cross-customer pairs in ML (shown): {num(p['cross_customer_pairs']['rows'])}")
     ids = p["identifier_columns"]
     lines.append(f"  identifier columns in ML (shown): {', '.join(ids) if ids else 'none'}")
     for c in report["catalog"]:
@@ -230,7 +231,7 @@ def terminal(report: dict) -> str:
     return "\n".join(lines)
 
 
-def _cell(text) -> str:
+def cell(text) -> str:
     """Text safe inside a Markdown table cell: one line, no column bar."""
     return " ".join(str(text).split()).replace("|", "\\|")
 
@@ -278,10 +279,10 @@ def markdown(report: dict, folder: Path | None = None) -> str:
         out.append(f"Catalog reads: {catalog_reads(report)}")
     if report.get("isolation"):
         out[-1] += "  "
-        out.append(f"Isolation: {_cell(_isolation(report['isolation']))}")
-    out += [f"- the landing data changed while the jobs ran: `{_cell(p)}`"
+        out.append(f"Isolation: {cell(_isolation(report['isolation']))}")
+    out += [f"- the landing data changed while the jobs ran: `{cell(p)}`"
             for p in report.get("tampered", [])]  # fmt: skip
-    out += [f"- removed from the lake before reading (planted by a job): `{_cell(p)}`"
+    out += [f"- removed from the lake before reading (planted by a job): `{cell(p)}`"
             for p in report.get("lake_removed", [])]  # fmt: skip
     out += ["", "## Counts", "",
             "| table | rows | rubric | strict | status | written by | location |",
@@ -289,15 +290,15 @@ def markdown(report: dict, folder: Path | None = None) -> str:
     for name, t in report["tables"].items():
         by = f"`{t['produced_by']}`" if t.get("produced_by") else (t.get("found_by") or "-")
         out.append(
-            f"| {name} | {_n(t['rows'])} | {_n(t['expected'])} | {_n(t['expected_strict'])} | "
-            f"{_cell(_status(t))} | {_cell(by)} | `{_cell(t['location'] or '-')}` |"
+            f"| {name} | {num(t['rows'])} | {num(t['expected'])} | {num(t['expected_strict'])} | "
+            f"{cell(_status(t))} | {cell(by)} | `{cell(t['location'] or '-')}` |"
         )
     out += ["", *_privacy_markdown(report), "", "## Jobs", "",
             "| script | status | seconds | error |", "|---|---|--:|---|"]  # fmt: skip
     for j in report["jobs"]:
         err = (f"line {j['line']}: " if j.get("line") else "") + (j["error"] or "")
-        out.append(f"| `{_cell(j['script'])}` | {j['status']} | {j['seconds']} | {_cell(err)} |")
-    out += [f"| `{_cell(s)}` | not run (not in --order) | | |" for s in report["not_run"]]
+        out.append(f"| `{cell(j['script'])}` | {j['status']} | {j['seconds']} | {cell(err)} |")
+    out += [f"| `{cell(s)}` | not run (not in --order) | | |" for s in report["not_run"]]
     if report["graphs"]:
         out += ["", "## Job graphs", ""]
         for g in report["graphs"]:
@@ -308,10 +309,10 @@ def markdown(report: dict, folder: Path | None = None) -> str:
         out += ["", "## Count images", ""]
         for name, t in drawn:
             out += [
-                f"**{name}**: {_n(t['rows'])} rows, {_cell(_status(t))} (rubric "
-                f"{_n(t['expected'])}, strict {_n(t['expected_strict'])})",
+                f"**{name}**: {num(t['rows'])} rows, {cell(_status(t))} (rubric "
+                f"{num(t['expected'])}, strict {num(t['expected_strict'])})",
                 "",
-                _image(f"{name}: {_n(t['rows'])} rows", _relative(shots[f"count_{name}"], folder)),
+                _image(f"{name}: {num(t['rows'])} rows", _relative(shots[f"count_{name}"], folder)),
                 "",
             ]
     if report["catalog"]:
@@ -320,7 +321,7 @@ def markdown(report: dict, folder: Path | None = None) -> str:
                 for c in report["catalog"]]  # fmt: skip
     if report["ddl_skipped"]:
         out += ["", "## DDL skipped", ""]
-        out += [f"- `{Path(s['file']).name}`: {_cell(s['reason'])}" for s in report["ddl_skipped"]]
+        out += [f"- `{Path(s['file']).name}`: {cell(s['reason'])}" for s in report["ddl_skipped"]]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -330,11 +331,11 @@ def _privacy_markdown(report: dict) -> list[str]:
            "| table | rows of non-consenting customers | let through by | checked by |",
            "|---|--:|---|---|"]  # fmt: skip
     for o in p["non_consenting_rows"]:
-        rows = _n(o["rows"]) if o["rows"] is not None else f"- ({o.get('note', 'not checked')})"
+        rows = num(o["rows"]) if o["rows"] is not None else f"- ({o.get('note', 'not checked')})"
         rows = f"**{rows}**" if o["rows"] else rows
         by = _written_by(report, o["table"])
         out.append(
-            f"| {o['table']} | {rows} | {f'`{_cell(by)}`' if by else '-'} | "
+            f"| {o['table']} | {rows} | {f'`{cell(by)}`' if by else '-'} | "
             f"{', '.join(o.get('by') or []) or '-'} |"
         )
     ids = p["identifier_columns"]
@@ -350,7 +351,7 @@ def _privacy_markdown(report: dict) -> list[str]:
 
 
 def _shown(check: dict) -> str:
-    return _n(check["rows"]) if check.get("rows") is not None else f"- ({check.get('note')})"
+    return num(check["rows"]) if check.get("rows") is not None else f"- ({check.get('note')})"
 
 
 def write(report: dict, folder: Path) -> None:
@@ -384,7 +385,7 @@ def count_screenshots(report: dict, folder: Path, dataset: str | None, pool=None
             dataset=dataset,
             note=f"{t['status'].upper()}"
             + (f" ({t['reason']})" if t.get("reason") else "")
-            + f": rubric expects {_n(t['expected'])}, strict {_n(t['expected_strict'])}",
+            + f": rubric expects {num(t['expected'])}, strict {num(t['expected_strict'])}",
             grouped=True,
         )
         shots.append((shot, folder / f"count_{name}.png"))

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grading import report as grade_report
+from grading.report import cell, num
 from grading.similarity import groups
 from stedi.tables import TABLE_NAMES
 
@@ -198,10 +199,6 @@ def to_csv(summary: dict) -> str:
     return buffer.getvalue()
 
 
-def _n(value) -> str:
-    return "-" if value is None else f"{value:,}"
-
-
 def _duration(seconds) -> str:
     if seconds is None:
         return "-"
@@ -209,12 +206,8 @@ def _duration(seconds) -> str:
     return f"{minutes}m {s:02d}s" if minutes else f"{s}s"
 
 
-def _md(text) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
 def _link_md(text: str, target: str | None) -> str:
-    return f"[{_md(text)}](<{target}>)" if target else _md(text)
+    return f"[{cell(text)}](<{target}>)" if target else cell(text)
 
 
 def _failure(r: dict) -> str:
@@ -238,18 +231,18 @@ def to_markdown(summary: dict) -> str:
     out.append("|---|---|---|" + "--:|" * len(TABLE_NAMES) + "---|---|--:|---|")
     for profile in ("rubric", "strict"):
         want = summary["expected"][profile]
-        cells = " | ".join(f"_{_n(want[n])}_" for n in TABLE_NAMES)
+        cells = " | ".join(f"_{num(want[n])}_" for n in TABLE_NAMES)
         out.append(f"| _expected: {profile}_ | | | {cells} | | | | |")
     for r in summary["submissions"]:
         cells = []
         for n in TABLE_NAMES:
             rows, status = r["counts"][n], r["statuses"][n]
-            cells.append(_n(rows) if status == "ok" else f"*{_n(rows)}*" if status == "strict"
-                         else f"**{_n(rows)}**" if rows is not None else "-")  # fmt: skip
+            cells.append(num(rows) if status == "ok" else f"*{num(rows)}*" if status == "strict"
+                         else f"**{num(rows)}**" if rows is not None else "-")  # fmt: skip
         out.append(
             f"| {_link_md(r['submission'], r['report'])} | {r['verdict']} | "
             f"{r['counts_match'] or '-'} | {' | '.join(cells)} | {r['privacy'] or '-'} | "
-            f"{_md(_failure(r))} | {_duration(r['seconds'])} | {r['copy_group'] or ''} |"
+            f"{cell(_failure(r))} | {_duration(r['seconds'])} | {r['copy_group'] or ''} |"
         )
     if summary["copy_groups"]:
         out += ["", "## Same scripts", "",
@@ -345,7 +338,7 @@ def _href(target: str) -> str:
 
 def _count_cell(r: dict, name: str) -> str:
     rows, status = r["counts"][name], r["statuses"][name] or "none"
-    text = _n(rows)
+    text = num(rows)
     image = r["count_images"].get(name)
     inner = f'<a href="{_href(image)}">{text}</a>' if image else text
     title = f"{name}: {status}"
@@ -415,7 +408,7 @@ def to_html(summary: dict) -> str:
     expected = ""
     for profile in ("rubric", "strict"):
         want = summary["expected"][profile]
-        cells = "".join(f'<td class="num">{_n(want[n])}</td>' for n in TABLE_NAMES)
+        cells = "".join(f'<td class="num">{num(want[n])}</td>' for n in TABLE_NAMES)
         expected += (f'<tr class="expected"><td></td><td colspan="3">expected: {profile}</td>'
                      f'{cells}<td colspan="4"></td></tr>')  # fmt: skip
     rows = "".join(_row_html(i, r) for i, r in enumerate(summary["submissions"], 1))
